@@ -1,0 +1,3 @@
+//! The one integration-test binary (it links once). Each area has its own module.
+
+mod support;
