@@ -1,0 +1,378 @@
+//! A merged [`RawService`] → the [`Service`]s it declares: exactly one run source (reading a
+//! template), users and groups resolved, `~` expanded, log settings defaulted, and `instances`
+//! expanded to `web-1 … web-N` with `PORT`.
+
+use super::accounts::Accounts;
+use super::diag::Problems;
+use super::fields::{Place, Sp};
+use super::log::{LogFields, RawLog};
+use super::names::{name_problem, NAME_HELP};
+use super::node::Pos;
+use super::raw::RawService;
+use super::types::{Account, Limits, Log, RunSource, Service, Timestamps};
+use std::path::{Component, Path, PathBuf};
+
+/// Which tree a service belongs to.
+pub enum Tree<'t> {
+    System,
+    /// A `users.<name>.services` app: runs as this account.
+    User(&'t Account),
+}
+
+/// A resolved service and where it was declared (for whole-spec checks).
+pub struct Resolved {
+    pub service: Service,
+    /// The service's name key.
+    pub pos: Pos,
+    /// The `log.dir` value if given, else the name key.
+    pub log_pos: Pos,
+    /// Set when the name came from `instances` expansion.
+    pub expanded_from: Option<String>,
+}
+
+/// Everything resolution needs besides the service itself.
+pub struct Context<'c, 'a> {
+    pub accounts: &'c mut Accounts<'a>,
+    /// The spec file's directory (templates are relative to it).
+    pub spec_dir: &'c Path,
+    pub problems: &'c mut Problems,
+}
+
+/// Resolves one declared service (already merged over `defaults`).
+pub fn resolve(
+    name: &Sp<String>,
+    raw: &RawService,
+    place: &Place,
+    tree: &Tree,
+    cx: &mut Context,
+) -> Vec<Resolved> {
+    let p = &mut *cx.problems;
+    let run = run_source(name, raw, place, cx.spec_dir, p);
+    let account = match tree {
+        Tree::System => raw.user.as_ref().and_then(|u| cx.accounts.user(u, p)),
+        Tree::User(owner) => {
+            if let Some(u) = raw.user.as_ref().filter(|u| u.v != owner.name) {
+                p.error_help(
+                    u.pos,
+                    format!("{} cannot run as `{}`", place.0, u.v),
+                    format!(
+                        "user `{}`'s runsvdir runs as `{}`, so its services do too",
+                        owner.name, owner.name
+                    ),
+                );
+            }
+            Some((*owner).clone())
+        }
+    };
+    let group = raw.group.as_ref().and_then(|g| cx.accounts.group(g, p));
+    let home = account
+        .as_ref()
+        .map(|a| a.home.clone())
+        .unwrap_or_else(|| cx.accounts.supervisor_home());
+    let cwd = raw
+        .cwd
+        .as_ref()
+        .and_then(|c| abs_path(c, "cwd", place, &home, p));
+    let default_fields = LogFields::default();
+    let fields: Option<&LogFields> = match &raw.log {
+        Some(RawLog::Off) => None,
+        Some(RawLog::On(f)) => Some(f),
+        None => Some(&default_fields),
+    };
+    let log_user = match (fields.and_then(|f| f.user.as_ref()), tree) {
+        (Some(u), Tree::User(owner)) => {
+            if u.v != owner.name {
+                p.error_help(
+                    u.pos,
+                    format!("`log.user` in {} cannot be `{}`", place.0, u.v),
+                    format!(
+                        "user `{}`'s runsvdir runs its loggers as `{}`",
+                        owner.name, owner.name
+                    ),
+                );
+            }
+            Some(owner.effective.clone())
+        }
+        (Some(u), Tree::System) => cx.accounts.user(u, p).map(|a| a.effective),
+        (None, Tree::User(owner)) => Some(owner.effective.clone()),
+        (None, Tree::System) => None,
+    };
+    let log_dir = match fields.and_then(|f| f.dir.as_ref()) {
+        Some(d) => abs_path(d, "log.dir", place, &home, p).map(Some),
+        None => Some(None),
+    };
+    let port = raw.port.as_ref();
+    if let (Some(_), Some(env_port)) = (port, raw.env.get("PORT")) {
+        p.error_help(
+            env_port.pos,
+            format!("env `PORT` in {} conflicts with `port`", place.0),
+            "`port` sets PORT (per instance); drop one of them",
+        );
+    }
+    let instances = raw.instances.as_ref().map_or(1, |i| i.v);
+    if let Some(port) = port {
+        if u32::from(port.v) + instances - 1 > 65535 {
+            p.error(
+                port.pos,
+                format!(
+                    "`port` {} with {instances} instances in {} runs past 65535",
+                    port.v, place.0
+                ),
+            );
+        }
+    }
+    let (Some(run), Some(log_dir)) = (run, log_dir) else {
+        return Vec::new();
+    };
+    let base = Service {
+        name: name.v.clone(),
+        run,
+        user: account.as_ref().map(|a| a.effective.clone()),
+        group,
+        cwd,
+        env: raw
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.v.clone()))
+            .collect(),
+        umask: raw.umask.clone(),
+        limits: limits(raw),
+        finish: raw.finish.clone(),
+        check: raw.check.clone(),
+        control: raw.control.clone(),
+        down: raw.down.unwrap_or(false),
+        enabled: raw.enabled.unwrap_or(true),
+        restart_on_update: raw.restart_on_update.unwrap_or(true),
+        stop_timeout: raw.stop_timeout.unwrap_or(7),
+        start_timeout: raw.start_timeout.unwrap_or(30),
+        instance: None,
+        port: None,
+        log: None,
+    };
+    let log_pos = fields
+        .and_then(|f| f.dir.as_ref())
+        .map_or(name.pos, |d| d.pos);
+    let mut out = Vec::new();
+    for i in 1..=instances {
+        let mut s = base.clone();
+        if instances > 1 {
+            s.name = format!("{}-{i}", name.v);
+            s.instance = Some(i);
+            if let Some(problem) = name_problem(&s.name) {
+                p.error_help(
+                    name.pos,
+                    format!("{problem} (instance {i} of `{}`)", name.v),
+                    NAME_HELP,
+                );
+                continue;
+            }
+        }
+        if let Some(port) = port {
+            let n = u32::from(port.v) + i - 1;
+            if let Ok(n) = u16::try_from(n) {
+                s.port = Some(n);
+                s.env.insert("PORT".into(), n.to_string());
+            }
+        }
+        s.log = fields.map(|f| log(&s.name, f, log_dir.clone(), log_user.clone(), tree, &home));
+        out.push(Resolved {
+            service: s,
+            pos: name.pos,
+            log_pos,
+            expanded_from: (instances > 1).then(|| name.v.clone()),
+        });
+    }
+    out
+}
+
+/// Exactly one of `run`, `script`, `template`; a template is read now.
+fn run_source(
+    name: &Sp<String>,
+    raw: &RawService,
+    place: &Place,
+    spec_dir: &Path,
+    p: &mut Problems,
+) -> Option<RunSource> {
+    let mut given: Vec<(&str, &Sp<String>)> = [
+        ("run", &raw.run),
+        ("script", &raw.script),
+        ("template", &raw.template),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+    .collect();
+    given.sort_by_key(|(_, v)| v.pos);
+    match given.as_slice() {
+        [] => {
+            p.error_help(
+                name.pos,
+                format!("{} has none of `run`, `script` or `template`", place.0),
+                "add `run: <command>` (or `script:` with a whole run script, or `template:`)",
+            );
+            None
+        }
+        [("run", v)] => Some(RunSource::Command(v.v.clone())),
+        [("script", v)] => Some(RunSource::Script(v.v.clone())),
+        [(_, v)] => {
+            let path = spec_dir.join(&v.v);
+            match std::fs::read_to_string(&path) {
+                Ok(body) => Some(RunSource::Template { path, body }),
+                Err(e) => {
+                    p.error(
+                        v.pos,
+                        format!("cannot read template `{}`: {}", path.display(), io_text(&e)),
+                    );
+                    None
+                }
+            }
+        }
+        [(first, _), rest @ ..] => {
+            for (k, v) in rest {
+                p.error_help(
+                    v.pos,
+                    format!("{} has both `{first}` and `{k}`", place.0),
+                    "give exactly one of `run`, `script` or `template`",
+                );
+            }
+            None
+        }
+    }
+}
+
+/// An io error as text without the `(os error N)` suffix.
+fn io_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// `~`, `~/x` or an absolute path; anything else is an error.
+pub fn abs_path(
+    s: &Sp<String>,
+    what: &str,
+    place: &Place,
+    home: &Path,
+    p: &mut Problems,
+) -> Option<PathBuf> {
+    let path = if s.v == "~" {
+        home.to_path_buf()
+    } else if let Some(rest) = s.v.strip_prefix("~/") {
+        home.join(rest)
+    } else if s.v.starts_with('/') {
+        PathBuf::from(&s.v)
+    } else {
+        let help = if s.v.starts_with('~') {
+            "only `~` and `~/…` (the service user's home) are expanded"
+        } else {
+            "relative paths would depend on where runsv runs; start with `/` or `~/`"
+        };
+        p.error_help(
+            s.pos,
+            format!(
+                "{} must be an absolute path, found `{}`",
+                place.key(what),
+                s.v
+            ),
+            help,
+        );
+        return None;
+    };
+    Some(normalize(&path))
+}
+
+/// Drops `.` components and a trailing slash (`~/` is the home itself).
+fn normalize(p: &Path) -> PathBuf {
+    p.components().filter(|c| *c != Component::CurDir).collect()
+}
+
+fn limits(raw: &RawService) -> Limits {
+    let l = |k: &str| raw.limits.get(k).copied();
+    Limits {
+        memory: l("memory"),
+        data: l("data"),
+        nofile: l("nofile"),
+        nproc: l("nproc"),
+        fsize: l("fsize"),
+        core: l("core"),
+        rss: l("rss"),
+        cpu: l("cpu"),
+    }
+}
+
+/// The service's log with defaults: dir `/var/log/<name>` (system) or `~/log/<name>` (a user's
+/// app), timestamps `tt`.
+fn log(
+    name: &str,
+    f: &LogFields,
+    dir: Option<PathBuf>,
+    user: Option<String>,
+    tree: &Tree,
+    home: &Path,
+) -> Log {
+    let dir = dir.unwrap_or_else(|| match tree {
+        Tree::System => Path::new("/var/log").join(name),
+        Tree::User(_) => home.join("log").join(name),
+    });
+    Log {
+        dir,
+        user,
+        timestamps: f.timestamps.unwrap_or(Timestamps::Tt),
+        size: f.size,
+        num: f.num,
+        min: f.min,
+        timeout: f.timeout,
+        processor: f.processor.clone(),
+        udp: f.udp.clone(),
+        prefix: f.prefix.clone(),
+        filters: f.filters.clone().unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sp(s: &str) -> Sp<String> {
+        Sp {
+            v: s.into(),
+            pos: Pos::default(),
+        }
+    }
+
+    #[test]
+    fn tilde_expands_and_relative_paths_are_errors() {
+        let mut p = Problems::default();
+        let place = Place("service `web`".into());
+        let home = Path::new("/home/d");
+        assert_eq!(
+            abs_path(&sp("~/"), "cwd", &place, home, &mut p),
+            Some(PathBuf::from("/home/d"))
+        );
+        assert_eq!(
+            abs_path(&sp("~/app/./x"), "cwd", &place, home, &mut p),
+            Some(PathBuf::from("/home/d/app/x"))
+        );
+        assert_eq!(
+            abs_path(&sp("/srv"), "cwd", &place, home, &mut p),
+            Some(PathBuf::from("/srv"))
+        );
+        assert!(abs_path(&sp("app"), "cwd", &place, home, &mut p).is_none());
+        assert!(abs_path(&sp("~bob/x"), "cwd", &place, home, &mut p).is_none());
+        let msgs: Vec<String> = p.into_sorted().into_iter().map(|d| d.message).collect();
+        assert_eq!(
+            msgs,
+            [
+                "`cwd` in service `web` must be an absolute path, found `app`",
+                "`cwd` in service `web` must be an absolute path, found `~bob/x`",
+            ]
+        );
+    }
+
+    #[test]
+    fn io_text_drops_the_os_error_number() {
+        let e = std::io::Error::from_raw_os_error(2);
+        assert_eq!(io_text(&e), "No such file or directory");
+    }
+}
