@@ -172,10 +172,10 @@ pub fn uint(
             kind: ScalarKind::Int(_),
             ref text,
         } => {
-            let bounds = if max == u64::MAX {
-                format!("at least {min}")
-            } else {
-                format!("{min}–{max}")
+            let bounds = match (min, max) {
+                (0, u64::MAX) => "a non-negative integer".to_string(),
+                (_, u64::MAX) => format!("at least {min}"),
+                _ => format!("{min}–{max}"),
             };
             p.error(
                 node.pos,

@@ -69,10 +69,11 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
             }
         },
         Err(e) => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
             return Err(Diagnostics(vec![format!(
-                "{file}: error: cannot read the spec: {}",
-                e.kind()
-            )]))
+                "{file}: error: cannot read the spec: {text}"
+            )]));
         }
     };
     load_str(path, &src, opts)
@@ -86,7 +87,7 @@ pub fn load_str(path: &Path, src: &str, opts: &LoadOptions) -> Result<Loaded, Di
     let spec = match node::parse(src) {
         Ok(root) => validate::validate(&root, path, opts, &mut accounts, &mut problems),
         Err(e) => {
-            problems.error(e.pos, format!("invalid YAML: {}", e.message));
+            problems.error(e.pos, e.message);
             None
         }
     };

@@ -105,14 +105,7 @@ pub fn one_line(s: &str) -> String {
 
 /// Parses `src` into exactly one document's node tree. An empty document is a null scalar.
 pub fn parse(src: &str) -> Result<Node, SyntaxError> {
-    let docs = MarkedYaml::load_from_str(src).map_err(|e| SyntaxError {
-        pos: Pos {
-            line: e.marker().line().max(1),
-            col: e.marker().col() + 1,
-            width: 1,
-        },
-        message: e.info().to_string(),
-    })?;
+    let docs = MarkedYaml::load_from_str(src).map_err(|e| syntax_error(src, &e))?;
     let src = Source::new(src);
     let mut docs = docs.iter();
     let Some(first) = docs.next() else {
@@ -135,6 +128,34 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
         });
     }
     src.convert(first)
+}
+
+/// The parser's error at its position; a duplicated key is named and underlined.
+fn syntax_error(src: &str, e: &saphyr::ScanError) -> SyntaxError {
+    let (line, col) = (e.marker().line().max(1), e.marker().col() + 1);
+    let mut err = SyntaxError {
+        pos: Pos {
+            line,
+            col,
+            width: 1,
+        },
+        message: format!("invalid YAML: {}", e.info()),
+    };
+    if e.info().contains("duplicated key") {
+        let rest: String = src
+            .lines()
+            .nth(line - 1)
+            .unwrap_or("")
+            .chars()
+            .skip(col - 1)
+            .collect();
+        let key = rest.split(':').next().unwrap_or("").trim_end();
+        if !key.is_empty() && !key.starts_with(['{', '[', '"', '\'']) {
+            err.pos.width = key.chars().count();
+            err.message = format!("duplicate key `{key}` (YAML keys must be unique)");
+        }
+    }
+    err
 }
 
 /// Character-indexed access to the source (saphyr's markers count characters, not bytes).
@@ -278,7 +299,7 @@ mod tests {
         assert_eq!((e.pos.line, e.pos.col), (3, 2));
         let e = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!(e.pos.line, 2);
-        assert!(e.message.contains("duplicated key"), "{}", e.message);
+        assert_eq!(e.message, "duplicate key `a` (YAML keys must be unique)");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 use super::diag::Problems;
 use super::fields::{boolean, known, line, map, string, uint, Place, Sp};
 use super::log::{parse_log, RawLog};
-use super::node::{Node, Value};
+use super::node::{Node, Pos, Value};
+use super::suggest::did_you_mean;
 use std::collections::BTreeMap;
 
 /// Every key a service may have.
@@ -69,6 +70,10 @@ pub struct RawService {
     pub instances: Option<Sp<u32>>,
     pub port: Option<Sp<u16>>,
     pub log: Option<RawLog>,
+    /// Which of `run`/`script`/`template` were written, at their keys (even if invalid).
+    pub sources: Vec<(&'static str, Pos)>,
+    /// A run source was attempted but misspelt or invalid: "has none of …" would only repeat it.
+    pub source_attempted: bool,
 }
 
 impl RawService {
@@ -137,9 +142,20 @@ pub fn parse_service(node: &Node, place: &Place, defaults: bool, p: &mut Problem
         };
         let key = Sp { v: key, pos: k.pos };
         if !known(&key, SERVICE_KEYS, place, p) {
+            if matches!(
+                did_you_mean(&key.v, SERVICE_KEYS),
+                Some("run" | "script" | "template")
+            ) {
+                s.source_attempted = true;
+            }
             continue;
         }
         let name = key.v.as_str();
+        for source in ["run", "script", "template"] {
+            if name == source && !defaults {
+                s.sources.push((source, key.pos));
+            }
+        }
         if defaults && matches!(name, "run" | "script" | "template") {
             p.error_help(
                 key.pos,

@@ -193,16 +193,10 @@ fn run_source(
     spec_dir: &Path,
     p: &mut Problems,
 ) -> Option<RunSource> {
-    let mut given: Vec<(&str, &Sp<String>)> = [
-        ("run", &raw.run),
-        ("script", &raw.script),
-        ("template", &raw.template),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
-    .collect();
-    given.sort_by_key(|(_, v)| v.pos);
+    let mut given = raw.sources.clone();
+    given.sort_by_key(|(_, pos)| *pos);
     match given.as_slice() {
+        [] if raw.source_attempted => None,
         [] => {
             p.error_help(
                 name.pos,
@@ -211,30 +205,36 @@ fn run_source(
             );
             None
         }
-        [("run", v)] => Some(RunSource::Command(v.v.clone())),
-        [("script", v)] => Some(RunSource::Script(v.v.clone())),
-        [(_, v)] => {
-            let path = spec_dir.join(&v.v);
-            match std::fs::read_to_string(&path) {
-                Ok(body) => Some(RunSource::Template { path, body }),
-                Err(e) => {
-                    p.error(
-                        v.pos,
-                        format!("cannot read template `{}`: {}", path.display(), io_text(&e)),
-                    );
-                    None
-                }
-            }
-        }
-        [(first, _), rest @ ..] => {
-            for (k, v) in rest {
+        [(first, _), rest @ ..] if !rest.is_empty() => {
+            for (k, pos) in rest {
                 p.error_help(
-                    v.pos,
+                    *pos,
                     format!("{} has both `{first}` and `{k}`", place.0),
                     "give exactly one of `run`, `script` or `template`",
                 );
             }
             None
+        }
+        // One key written; its value may still have been invalid (already reported).
+        _ => {
+            if let Some(v) = &raw.run {
+                Some(RunSource::Command(v.v.clone()))
+            } else if let Some(v) = &raw.script {
+                Some(RunSource::Script(v.v.clone()))
+            } else {
+                let v = raw.template.as_ref()?;
+                let path = spec_dir.join(&v.v);
+                match std::fs::read_to_string(&path) {
+                    Ok(body) => Some(RunSource::Template { path, body }),
+                    Err(e) => {
+                        p.error(
+                            v.pos,
+                            format!("cannot read template `{}`: {}", path.display(), io_text(&e)),
+                        );
+                        None
+                    }
+                }
+            }
         }
     }
 }

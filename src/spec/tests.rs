@@ -225,10 +225,10 @@ fn the_quickstart_loads_with_root_mapping() {
 #[test]
 fn every_problem_is_reported_at_once_in_position_order() {
     assert_eq!(
-        heads("services:\n  web:\n    comand: x\n    stop_timeout: soon\n  ../x: { run: y }\n"),
+        heads("services:\n  web:\n    usr: x\n    stop_timeout: soon\n  ../x: { run: y }\n"),
         [
             "services.yaml:2:3: error: service `web` has none of `run`, `script` or `template`",
-            "services.yaml:3:5: error: unknown key `comand` in service `web`",
+            "services.yaml:3:5: error: unknown key `usr` in service `web`",
             "services.yaml:4:19: error: `stop_timeout` in service `web` must be a non-negative integer, found string `soon`",
             "services.yaml:5:3: error: service name `../x` contains `/`",
         ]

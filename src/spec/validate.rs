@@ -379,6 +379,8 @@ fn check_log_dirs<'r>(all: impl Iterator<Item = &'r Resolved>, p: &mut Problems)
     for r in all {
         let Some(log) = &r.service.log else { continue };
         match seen.get(&log.dir) {
+            // Same name twice is reported as a duplicate name already.
+            Some(first) if first.service.name == r.service.name => {}
             Some(first) => p.error_help(
                 r.log_pos,
                 format!(
