@@ -65,6 +65,20 @@ pub fn resolve(
         }
     };
     let group = raw.group.as_ref().and_then(|g| cx.accounts.group(g, p));
+    if let (Tree::User(owner), Some(g), Some(given)) = (tree, &group, &raw.group) {
+        if !owner.groups.contains(g) {
+            p.error_help(
+                given.pos,
+                format!("user `{}` is not in group `{}`", owner.name, given.v),
+                format!(
+                    "{}'s runsvdir runs as `{}` and can only switch to its groups: {}",
+                    place.0,
+                    owner.effective,
+                    owner.groups.join(", ")
+                ),
+            );
+        }
+    }
     let home = account
         .as_ref()
         .map(|a| a.home.clone())
@@ -152,20 +166,23 @@ pub fn resolve(
     let log_pos = fields
         .and_then(|f| f.dir.as_ref())
         .map_or(name.pos, |d| d.pos);
+    if instances > 1 {
+        // The last instance has the longest name.
+        if let Some(problem) = name_problem(&format!("{}-{instances}", name.v)) {
+            p.error_help(
+                name.pos,
+                format!("{problem} (instance {instances} of `{}`)", name.v),
+                NAME_HELP,
+            );
+            return Vec::new();
+        }
+    }
     let mut out = Vec::new();
     for i in 1..=instances {
         let mut s = base.clone();
         if instances > 1 {
             s.name = format!("{}-{i}", name.v);
             s.instance = Some(i);
-            if let Some(problem) = name_problem(&s.name) {
-                p.error_help(
-                    name.pos,
-                    format!("{problem} (instance {i} of `{}`)", name.v),
-                    NAME_HELP,
-                );
-                continue;
-            }
         }
         if let Some(port) = port {
             let n = u32::from(port.v) + i - 1;

@@ -235,3 +235,96 @@ fn every_problem_is_reported_at_once_in_position_order() {
     );
     assert_eq!(errors("services: {}\nusers: {nobody_here: {}}\n").len(), 1);
 }
+
+#[test]
+fn instance_names_obey_the_length_limit() {
+    let name = "x".repeat(62);
+    let src = format!("services:\n  {name}:\n    run: r\n    instances: 10\n");
+    let h = heads(&src);
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert!(h[0].ends_with("is 65 bytes long (at most 64) (instance 10 of `xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx`)"), "{h:?}");
+    // 62 + "-9" fits.
+    let ok = format!("services:\n  {name}:\n    run: r\n    instances: 9\n");
+    assert_eq!(load_text(&ok, false).unwrap().spec.services.len(), 9);
+}
+
+#[test]
+fn a_users_app_may_only_use_the_users_groups() {
+    let src = "users:\n  deploy:\n    services:\n      a: { run: r, group: docker }\n      b: { run: r, group: www-data }\n";
+    assert_eq!(
+        heads(src),
+        ["services.yaml:5:27: error: user `deploy` is not in group `www-data`"]
+    );
+}
+
+#[test]
+fn user_trees_may_not_share_directories() {
+    let src =
+        "users:\n  deploy:\n    sv_dir: /etc/sv\n  app:\n    service_dir: /home/deploy/service\n";
+    assert_eq!(
+        heads(src),
+        [
+            "services.yaml:2:3: error: sv_dir `/etc/sv` of user `deploy` is also the system sv_dir",
+            "services.yaml:4:3: error: service_dir `/home/deploy/service` of user `app` is also the service_dir of user `deploy`",
+        ]
+    );
+}
+
+#[test]
+fn defaults_user_applies_to_system_services_only() {
+    let src = "defaults: { user: www-data }\nservices:\n  web: { run: r }\nusers:\n  deploy:\n    services:\n      api: { run: r }\n";
+    let s = load_text(src, false).unwrap().spec;
+    assert_eq!(s.services[0].user.as_deref(), Some("www-data"));
+    assert_eq!(s.users[0].services[0].user.as_deref(), Some("deploy"));
+}
+
+#[test]
+fn defaults_log_merges_key_by_key_and_log_false_wins() {
+    let src = "defaults:\n  log: { size: 5, num: 2, prefix: \"d \" }\nservices:\n  a: { run: r, log: { num: 7 } }\n  b: { run: r, log: false }\n  c: { run: r, log: true }\n";
+    let s = load_text(src, false).unwrap().spec;
+    let a = s.services[0].log.as_ref().unwrap();
+    assert_eq!(
+        (a.size, a.num, a.prefix.as_deref()),
+        (Some(5), Some(7), Some("d "))
+    );
+    assert!(s.services[1].log.is_none());
+    assert_eq!(s.services[2].log.as_ref().unwrap().size, Some(5));
+}
+
+#[test]
+fn sandbox_maps_missing_groups_too_in_one_warning() {
+    let src = "services:\n  web: { run: r, user: nginx, group: web, log: { user: nginxlog } }\n";
+    let l = load_text(src, true).unwrap();
+    assert_eq!(
+        l.warnings,
+        ["not found on this host, mapped to the invoking user `root` under --root: user `nginx`, user `nginxlog`, group `web`"]
+    );
+    let web = &l.spec.services[0];
+    assert_eq!(web.user.as_deref(), Some("root"));
+    assert_eq!(web.group.as_deref(), Some("root"));
+    assert_eq!(web.log.as_ref().unwrap().user.as_deref(), Some("root"));
+}
+
+#[test]
+fn templates_are_read_relative_to_the_spec() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("t")).unwrap();
+    std::fs::write(dir.join("t/run.hbs"), "#!/bin/sh\nexec {{name}}\n").unwrap();
+    let path = dir.join("services.yaml");
+    std::fs::write(&path, "services:\n  web: { template: t/run.hbs }\n").unwrap();
+    let db = users();
+    let opts = LoadOptions {
+        root: None,
+        users: &db,
+        runit_installed: false,
+    };
+    let s = load(&path, &opts).unwrap().spec;
+    assert_eq!(
+        s.services[0].run,
+        RunSource::Template {
+            path: dir.join("t/run.hbs"),
+            body: "#!/bin/sh\nexec {{name}}\n".into()
+        }
+    );
+}
