@@ -232,15 +232,12 @@ fn run_line(v: &Node, place: &Place, p: &mut Problems) -> Option<Sp<String>> {
     })
 }
 
-/// `script:` — a whole run script, which runsv executes directly, so it needs a `#!` line.
+/// `script:` — a whole run script, written as given (render puts `#!/bin/sh` on top of a
+/// script without a `#!` line).
 fn script(v: &Node, place: &Place, p: &mut Problems) -> Option<Sp<String>> {
     let s = string(v, "script", place, p)?;
-    if !s.v.starts_with("#!") {
-        p.error_help(
-            s.pos,
-            format!("{} must start with a `#!` line", place.key("script")),
-            "runsv executes ./run directly; begin with `#!/bin/sh`, or use `run:` for a command",
-        );
+    if s.v.trim().is_empty() {
+        p.error(s.pos, format!("{} must not be empty", place.key("script")));
         return None;
     }
     Some(s)
@@ -430,7 +427,7 @@ mod tests {
     fn bad_values_are_each_reported() {
         let (_, errs) = svc(
             "run: \"a\\nb\"\nenv: {1X: a, M: \"a\\nb\"}\numask: \"99\"\ncontrol: {z: x}\n\
-             limits: {nofiles: 1}\nport: 0\ninstances: 0\nscript: echo\n",
+             limits: {nofiles: 1}\nport: 0\ninstances: 0\nscript: \"\"\n",
             false,
         );
         assert_eq!(errs.len(), 9, "{errs:#?}");
