@@ -202,6 +202,43 @@ pub fn uint(
     }
 }
 
+/// A path as written: absolute, or `~` / `~/…` when `tilde` allows (expanded later, once the
+/// user is known). Checked here so a bad path under `defaults:` is reported once.
+pub fn path(
+    node: &Node,
+    what: &str,
+    tilde: bool,
+    place: &Place,
+    p: &mut Problems,
+) -> Option<Sp<String>> {
+    if tilde && node.is_tilde() {
+        return Some(Sp {
+            v: "~".into(),
+            pos: node.pos,
+        });
+    }
+    let s = line(node, what, place, p)?;
+    let home_relative = s.v == "~" || s.v.starts_with("~/");
+    if s.v.starts_with('/') || (tilde && home_relative) {
+        return Some(s);
+    }
+    let help = match (tilde, s.v.starts_with('~')) {
+        (true, true) => "only `~` and `~/…` (the service user's home) are expanded",
+        (true, false) => "relative paths would depend on where runsv runs; start with `/` or `~/`",
+        (false, _) => "start with `/`",
+    };
+    p.error_help(
+        s.pos,
+        format!(
+            "{} must be an absolute path, found `{}`",
+            place.key(what),
+            s.v
+        ),
+        help,
+    );
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,5 +303,32 @@ mod tests {
         assert!(line(&first_value("a: |\n  x\n  y\n"), "a", &place(), &mut p).is_none());
         assert!(line(&first_value("a: 12"), "a", &place(), &mut p).is_some());
         assert_eq!(p.into_sorted().len(), 2);
+    }
+
+    #[test]
+    fn paths_are_absolute_or_home_relative() {
+        let mut p = Problems::default();
+        let ok = |src: &str, tilde, p: &mut Problems| {
+            path(&first_value(src), "cwd", tilde, &place(), p).is_some()
+        };
+        assert!(ok("a: /srv", false, &mut p));
+        assert!(ok("a: ~", true, &mut p));
+        assert!(ok("a: ~/app", true, &mut p));
+        assert!(!ok("a: ~/app", false, &mut p));
+        assert!(!ok("a: app", true, &mut p));
+        assert!(!ok("a: ~bob/app", true, &mut p));
+        let helps: Vec<String> = p
+            .into_sorted()
+            .into_iter()
+            .map(|d| d.help.unwrap())
+            .collect();
+        assert_eq!(
+            helps,
+            [
+                "relative paths would depend on where runsv runs; start with `/` or `~/`",
+                "start with `/`",
+                "only `~` and `~/…` (the service user's home) are expanded",
+            ]
+        );
     }
 }

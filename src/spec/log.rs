@@ -106,7 +106,7 @@ pub fn parse_log(v: &Node, place: &Place, defaults: bool, p: &mut Problems) -> O
                 "`log.dir` cannot be set in `defaults`",
                 "every service needs its own log directory (default /var/log/<name>)",
             ),
-            "dir" => f.dir = line(val, what, place, p),
+            "dir" => f.dir = super::fields::path(val, what, true, place, p),
             "user" => f.user = line(val, what, place, p),
             "timestamps" => f.timestamps = timestamps(val, place, p),
             "size" => f.size = n(p),

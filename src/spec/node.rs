@@ -82,6 +82,11 @@ impl Node {
         }
     }
 
+    /// A plain `~`: YAML's null, but in a path it means the home directory.
+    pub fn is_tilde(&self) -> bool {
+        matches!(&self.value, Value::Scalar { text, kind: ScalarKind::Null } if text == "~")
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(
             self.value,
@@ -249,7 +254,8 @@ impl<'a> Source<'a> {
             Scalar::Integer(i) => (plain(i.to_string()), ScalarKind::Int(*i)),
             Scalar::FloatingPoint(f) => (plain(f.to_string()), ScalarKind::Float),
             Scalar::Boolean(b) => (plain(b.to_string()), ScalarKind::Bool(*b)),
-            Scalar::Null => (String::new(), ScalarKind::Null),
+            // `~`, `null` or nothing: kept, so that `cwd: ~` can mean the home directory.
+            Scalar::Null => (plain(String::new()), ScalarKind::Null),
         };
         Value::Scalar { text, kind }
     }

@@ -171,7 +171,7 @@ pub fn parse_service(node: &Node, place: &Place, defaults: bool, p: &mut Problem
             "template" => s.template = line(v, what, place, p),
             "user" => s.user = line(v, what, place, p),
             "group" => s.group = line(v, what, place, p),
-            "cwd" => s.cwd = line(v, what, place, p),
+            "cwd" => s.cwd = super::fields::path(v, what, true, place, p),
             "env" => s.env = env(v, place, p),
             "umask" => s.umask = umask(v, place, p),
             "limits" => s.limits = limits(v, place, p),

@@ -83,10 +83,7 @@ pub fn resolve(
         .as_ref()
         .map(|a| a.home.clone())
         .unwrap_or_else(|| cx.accounts.supervisor_home());
-    let cwd = raw
-        .cwd
-        .as_ref()
-        .and_then(|c| abs_path(c, "cwd", place, &home, p));
+    let cwd = raw.cwd.as_ref().map(|c| expand_home(&c.v, &home));
     let default_fields = LogFields::default();
     let fields: Option<&LogFields> = match &raw.log {
         Some(RawLog::Off) => None,
@@ -111,10 +108,9 @@ pub fn resolve(
         (None, Tree::User(owner)) => Some(owner.effective.clone()),
         (None, Tree::System) => None,
     };
-    let log_dir = match fields.and_then(|f| f.dir.as_ref()) {
-        Some(d) => abs_path(d, "log.dir", place, &home, p).map(Some),
-        None => Some(None),
-    };
+    let log_dir = fields
+        .and_then(|f| f.dir.as_ref())
+        .map(|d| expand_home(&d.v, &home));
     let port = raw.port.as_ref();
     if let (Some(_), Some(env_port)) = (port, raw.env.get("PORT")) {
         p.error_help(
@@ -135,7 +131,7 @@ pub fn resolve(
             );
         }
     }
-    let (Some(run), Some(log_dir)) = (run, log_dir) else {
+    let Some(run) = run else {
         return Vec::new();
     };
     let base = Service {
@@ -265,38 +261,16 @@ fn io_text(e: &std::io::Error) -> String {
     }
 }
 
-/// `~`, `~/x` or an absolute path; anything else is an error.
-pub fn abs_path(
-    s: &Sp<String>,
-    what: &str,
-    place: &Place,
-    home: &Path,
-    p: &mut Problems,
-) -> Option<PathBuf> {
-    let path = if s.v == "~" {
+/// Expands a path already checked by [`super::fields::path`]: `~` and `~/x` against `home`.
+pub fn expand_home(s: &str, home: &Path) -> PathBuf {
+    let path = if s == "~" {
         home.to_path_buf()
-    } else if let Some(rest) = s.v.strip_prefix("~/") {
+    } else if let Some(rest) = s.strip_prefix("~/") {
         home.join(rest)
-    } else if s.v.starts_with('/') {
-        PathBuf::from(&s.v)
     } else {
-        let help = if s.v.starts_with('~') {
-            "only `~` and `~/…` (the service user's home) are expanded"
-        } else {
-            "relative paths would depend on where runsv runs; start with `/` or `~/`"
-        };
-        p.error_help(
-            s.pos,
-            format!(
-                "{} must be an absolute path, found `{}`",
-                place.key(what),
-                s.v
-            ),
-            help,
-        );
-        return None;
+        PathBuf::from(s)
     };
-    Some(normalize(&path))
+    normalize(&path)
 }
 
 /// Drops `.` components and a trailing slash (`~/` is the home itself).
@@ -351,40 +325,16 @@ fn log(
 mod tests {
     use super::*;
 
-    fn sp(s: &str) -> Sp<String> {
-        Sp {
-            v: s.into(),
-            pos: Pos::default(),
-        }
-    }
-
     #[test]
-    fn tilde_expands_and_relative_paths_are_errors() {
-        let mut p = Problems::default();
-        let place = Place("service `web`".into());
+    fn tilde_expands_against_the_home() {
         let home = Path::new("/home/d");
+        assert_eq!(expand_home("~", home), PathBuf::from("/home/d"));
+        assert_eq!(expand_home("~/", home), PathBuf::from("/home/d"));
         assert_eq!(
-            abs_path(&sp("~/"), "cwd", &place, home, &mut p),
-            Some(PathBuf::from("/home/d"))
+            expand_home("~/app/./x", home),
+            PathBuf::from("/home/d/app/x")
         );
-        assert_eq!(
-            abs_path(&sp("~/app/./x"), "cwd", &place, home, &mut p),
-            Some(PathBuf::from("/home/d/app/x"))
-        );
-        assert_eq!(
-            abs_path(&sp("/srv"), "cwd", &place, home, &mut p),
-            Some(PathBuf::from("/srv"))
-        );
-        assert!(abs_path(&sp("app"), "cwd", &place, home, &mut p).is_none());
-        assert!(abs_path(&sp("~bob/x"), "cwd", &place, home, &mut p).is_none());
-        let msgs: Vec<String> = p.into_sorted().into_iter().map(|d| d.message).collect();
-        assert_eq!(
-            msgs,
-            [
-                "`cwd` in service `web` must be an absolute path, found `app`",
-                "`cwd` in service `web` must be an absolute path, found `~bob/x`",
-            ]
-        );
+        assert_eq!(expand_home("/srv/", home), PathBuf::from("/srv"));
     }
 
     #[test]

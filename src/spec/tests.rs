@@ -328,3 +328,47 @@ fn templates_are_read_relative_to_the_spec() {
         }
     );
 }
+
+#[test]
+fn a_bad_path_in_defaults_is_reported_once() {
+    let src = "defaults: { cwd: app }\nservices:\n  a: { run: r }\n  b: { run: r }\n";
+    assert_eq!(
+        heads(src),
+        ["services.yaml:1:18: error: `cwd` in `defaults` must be an absolute path, found `app`"]
+    );
+}
+
+#[test]
+fn an_unknown_users_apps_are_still_checked() {
+    let src = "users:\n  ghost:\n    services:\n      .x: { run: r }\n      a: { run: r, stop_timeout: x }\n";
+    assert_eq!(
+        heads(src),
+        [
+            "services.yaml:2:3: error: unknown user `ghost`",
+            "services.yaml:4:7: error: service name `.x` must start with a letter or digit",
+            "services.yaml:5:34: error: `stop_timeout` in service `a` of user `ghost` must be a non-negative integer, found string `x`",
+        ]
+    );
+}
+
+#[test]
+fn defaults_log_user_is_for_system_services_only() {
+    let src = "defaults: { log: { user: www-data } }\nservices:\n  web: { run: r }\nusers:\n  deploy:\n    services:\n      api: { run: r }\n";
+    let s = load_text(src, false).unwrap().spec;
+    assert_eq!(
+        s.services[0].log.as_ref().unwrap().user.as_deref(),
+        Some("www-data")
+    );
+    assert_eq!(
+        s.users[0].services[0].log.as_ref().unwrap().user.as_deref(),
+        Some("deploy")
+    );
+}
+
+#[test]
+fn user_home_must_be_absolute() {
+    assert_eq!(
+        heads("users:\n  deploy:\n    home: ~/x\n"),
+        ["services.yaml:3:11: error: `home` in user `deploy` must be an absolute path, found `~/x`"]
+    );
+}

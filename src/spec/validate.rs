@@ -3,11 +3,11 @@
 
 use super::accounts::Accounts;
 use super::diag::Problems;
-use super::fields::{key_text, known, line, map, Place, Sp};
+use super::fields::{key_text, known, line, map, path, Place, Sp};
 use super::names::{name_problem, NAME_HELP};
 use super::node::Node;
 use super::raw::{parse_service, RawService};
-use super::resolve::{abs_path, resolve, Context, Resolved, Tree};
+use super::resolve::{expand_home, resolve, Context, Resolved, Tree};
 use super::types::{Spec, Supervisor, UserTree};
 use super::LoadOptions;
 use std::collections::BTreeMap;
@@ -84,15 +84,7 @@ pub fn validate(
     let mut accounts_of = Vec::new();
     for u in &users {
         if let Some(h) = &u.home {
-            if let Some(h) = abs_path(
-                h,
-                "home",
-                &Place(format!("user `{}`", u.name.v)),
-                Path::new("/"),
-                p,
-            ) {
-                accounts.set_home(&u.name.v, h);
-            }
+            accounts.set_home(&u.name.v, PathBuf::from(&h.v));
         }
     }
     for u in &users {
@@ -107,27 +99,35 @@ pub fn validate(
     let system = services
         .map(|n| resolve_tree(n, &Place::top(), &defaults, &Tree::System, &mut cx))
         .unwrap_or_default();
-    let user_defaults = RawService {
+    // `defaults.user` and `defaults.log.user` are for system services: a user's apps and
+    // their loggers run as that user.
+    let mut user_defaults = RawService {
         user: None,
         ..defaults.clone()
     };
+    if let Some(super::log::RawLog::On(f)) = &mut user_defaults.log {
+        f.user = None;
+    }
     let mut trees = Vec::new();
     for (u, account) in users.iter().zip(accounts_of) {
-        let Some(account) = account else { continue };
         let place = Place(format!("user `{}`", u.name.v));
-        let dir = |d: &Option<Sp<String>>, what: &str, default: &str, cx: &mut Context| match d {
-            Some(d) => abs_path(d, what, &place, &account.home, cx.problems),
-            None => Some(account.home.join(default)),
+        let Some(account) = account else {
+            // Still report every shape problem of the user's apps.
+            if let Some(n) = u.services {
+                check_shapes(n, &place, &user_defaults, cx.problems);
+            }
+            continue;
         };
-        let sv = dir(&u.sv_dir, "sv_dir", "sv", &mut cx);
-        let svc = dir(&u.service_dir, "service_dir", "service", &mut cx);
+        let dir = |d: &Option<Sp<String>>, default: &str| match d {
+            Some(d) => expand_home(&d.v, &account.home),
+            None => account.home.join(default),
+        };
+        let (sv, svc) = (dir(&u.sv_dir, "sv"), dir(&u.service_dir, "service"));
         let apps = u
             .services
             .map(|n| resolve_tree(n, &place, &user_defaults, &Tree::User(&account), &mut cx))
             .unwrap_or_default();
-        if let (Some(sv), Some(svc)) = (sv, svc) {
-            trees.push((u.name.clone(), account, sv, svc, apps));
-        }
+        trees.push((u.name.clone(), account, sv, svc, apps));
     }
     let p = cx.problems;
 
@@ -211,6 +211,22 @@ fn resolve_tree(
     out
 }
 
+/// The apps of a user that could not be resolved: names and keys are still checked.
+fn check_shapes(node: &Node, owner: &Place, defaults: &RawService, p: &mut Problems) {
+    let Some(entries) = map(node, "services", owner, p) else {
+        return;
+    };
+    for (k, v) in entries {
+        let Some(name) = key_text(k, p) else { continue };
+        if let Some(problem) = name_problem(&name) {
+            p.error_help(k.pos, problem, NAME_HELP);
+            continue;
+        }
+        let place = Place(format!("service `{name}` of {}", owner.0));
+        let _ = parse_service(v, &place, false, p).merged_over(defaults);
+    }
+}
+
 fn parse_users<'n>(node: &'n Node, p: &mut Problems) -> Vec<RawUser<'n>> {
     let mut out = Vec::new();
     let Some(entries) = map(node, "users", &Place::top(), p) else {
@@ -257,9 +273,9 @@ fn parse_users<'n>(node: &'n Node, p: &mut Problems) -> Vec<RawUser<'n>> {
                     continue;
                 }
                 match key.v.as_str() {
-                    "home" => u.home = line(fv, "home", &place, p),
-                    "sv_dir" => u.sv_dir = line(fv, "sv_dir", &place, p),
-                    "service_dir" => u.service_dir = line(fv, "service_dir", &place, p),
+                    "home" => u.home = path(fv, "home", false, &place, p),
+                    "sv_dir" => u.sv_dir = path(fv, "sv_dir", true, &place, p),
+                    "service_dir" => u.service_dir = path(fv, "service_dir", true, &place, p),
                     "services" => u.services = Some(fv),
                     _ => unreachable!("every key of USER_KEYS is handled"),
                 }
