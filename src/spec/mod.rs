@@ -62,9 +62,12 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => {
-                let at = e.utf8_error().valid_up_to();
+                let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let text = String::from_utf8_lossy(good);
+                let line = text.matches('\n').count() + 1;
+                let col = text.rsplit('\n').next().unwrap_or("").chars().count() + 1;
                 return Err(Diagnostics(vec![format!(
-                    "{file}: error: not UTF-8 text (invalid byte at offset {at})"
+                    "{file}:{line}:{col}: error: the spec is not UTF-8 text"
                 )]));
             }
         },

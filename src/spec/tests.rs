@@ -372,3 +372,36 @@ fn user_home_must_be_absolute() {
         ["services.yaml:3:11: error: `home` in user `deploy` must be an absolute path, found `~/x`"]
     );
 }
+
+#[test]
+fn a_service_outside_services_says_where_it_belongs() {
+    let src = "web: { run: r }\nusers:\n  deploy:\n    api:\n      run: r\n";
+    let e = errors(src);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(e[0].starts_with("services.yaml:1:1: error: unknown key `web` at the top level\n"));
+    assert!(e[0].ends_with("= help: `web` looks like a service: put it under `services:`"));
+    assert!(e[1].starts_with("services.yaml:4:5: error: unknown key `api` in user `deploy`\n"));
+}
+
+#[test]
+fn a_spec_that_is_not_utf8_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("services.yaml");
+    std::fs::write(&path, b"services:\n  web: { run: \"\xff\" }\n").unwrap();
+    let db = users();
+    let opts = LoadOptions {
+        root: None,
+        users: &db,
+        runit_installed: false,
+    };
+    let Err(d) = load(&path, &opts) else {
+        panic!("loaded")
+    };
+    assert_eq!(
+        d.0,
+        [format!(
+            "{}:2:16: error: the spec is not UTF-8 text",
+            path.display()
+        )]
+    );
+}

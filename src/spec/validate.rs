@@ -5,9 +5,10 @@ use super::accounts::Accounts;
 use super::diag::Problems;
 use super::fields::{key_text, known, line, map, path, Place, Sp};
 use super::names::{name_problem, NAME_HELP};
-use super::node::Node;
+use super::node::{Node, Value};
 use super::raw::{parse_service, RawService};
 use super::resolve::{expand_home, resolve, Context, Resolved, Tree};
+use super::suggest::did_you_mean;
 use super::types::{Spec, Supervisor, UserTree};
 use super::LoadOptions;
 use std::collections::BTreeMap;
@@ -64,7 +65,9 @@ pub fn validate(
     for (k, v) in entries {
         let Some(key) = key_text(k, p) else { continue };
         let key = Sp { v: key, pos: k.pos };
-        if !known(&key, TOP_KEYS, &top, p) {
+        if misplaced_service(&key, v, TOP_KEYS, "services:", &top, p)
+            || !known(&key, TOP_KEYS, &top, p)
+        {
             continue;
         }
         match key.v.as_str() {
@@ -269,7 +272,9 @@ fn parse_users<'n>(node: &'n Node, p: &mut Problems) -> Vec<RawUser<'n>> {
                     v: key,
                     pos: fk.pos,
                 };
-                if !known(&key, USER_KEYS, &place, p) {
+                if misplaced_service(&key, fv, USER_KEYS, "services:", &place, p)
+                    || !known(&key, USER_KEYS, &place, p)
+                {
                     continue;
                 }
                 match key.v.as_str() {
@@ -284,6 +289,33 @@ fn parse_users<'n>(node: &'n Node, p: &mut Problems) -> Vec<RawUser<'n>> {
         out.push(u);
     }
     out
+}
+
+/// An unknown key holding what looks like a service (`api: { run: … }` right under a user or at
+/// the top): reported with the fix, instead of a bare "unknown key".
+fn misplaced_service(
+    key: &Sp<String>,
+    v: &Node,
+    valid: &[&str],
+    parent: &str,
+    place: &Place,
+    p: &mut Problems,
+) -> bool {
+    let Value::Map(entries) = &v.value else {
+        return false;
+    };
+    let has_run = entries
+        .iter()
+        .any(|(k, _)| matches!(k.text(), Some("run" | "script" | "template")));
+    if valid.contains(&key.v.as_str()) || did_you_mean(&key.v, valid).is_some() || !has_run {
+        return false;
+    }
+    p.error_help(
+        key.pos,
+        format!("unknown key `{}` {}", key.v, place.within()),
+        format!("`{}` looks like a service: put it under `{parent}`", key.v),
+    );
+    true
 }
 
 /// `project`: `[A-Za-z0-9._-]+`.
