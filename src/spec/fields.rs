@@ -98,6 +98,33 @@ pub fn known(key: &Sp<String>, valid: &[&str], place: &Place, p: &mut Problems) 
     false
 }
 
+/// An unknown key holding what looks like a service (`api: { run: … }` right under a user or at
+/// the top): reported with the fix, instead of a bare "unknown key".
+pub fn misplaced_service(
+    key: &Sp<String>,
+    v: &Node,
+    valid: &[&str],
+    parent: &str,
+    place: &Place,
+    p: &mut Problems,
+) -> bool {
+    let Value::Map(entries) = &v.value else {
+        return false;
+    };
+    let has_run = entries
+        .iter()
+        .any(|(k, _)| matches!(k.text(), Some("run" | "script" | "template")));
+    if valid.contains(&key.v.as_str()) || did_you_mean(&key.v, valid).is_some() || !has_run {
+        return false;
+    }
+    p.error_help(
+        key.pos,
+        format!("unknown key `{}` {}", key.v, place.within()),
+        format!("`{}` looks like a service: put it under `{parent}`", key.v),
+    );
+    true
+}
+
 /// A single-line-or-more string: any non-null scalar, as text.
 pub fn string(node: &Node, what: &str, place: &Place, p: &mut Problems) -> Option<Sp<String>> {
     match (&node.value, node.text()) {

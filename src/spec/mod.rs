@@ -6,6 +6,7 @@
 //! would stop at the first error) and collects every problem, sorted by position.
 
 mod accounts;
+mod checks;
 mod diag;
 mod fields;
 mod log;
@@ -15,6 +16,7 @@ mod raw;
 mod resolve;
 mod suggest;
 mod types;
+mod user_trees;
 mod validate;
 
 pub use types::*;
