@@ -8,6 +8,7 @@
 mod accounts;
 mod checks;
 mod diag;
+mod env;
 mod fields;
 mod log;
 mod names;

@@ -172,7 +172,7 @@ pub fn parse_service(node: &Node, place: &Place, defaults: bool, p: &mut Problem
             "user" => s.user = line(v, what, place, p),
             "group" => s.group = line(v, what, place, p),
             "cwd" => s.cwd = super::fields::path(v, what, true, place, p),
-            "env" => s.env = env(v, place, p),
+            "env" => s.env = super::env::parse_env(v, place, p),
             "umask" => s.umask = umask(v, place, p),
             "limits" => s.limits = limits(v, place, p),
             "finish" => s.finish = body(v, what, place, p),
@@ -251,71 +251,6 @@ fn body(v: &Node, what: &str, place: &Place, p: &mut Problems) -> Option<String>
         return None;
     }
     Some(s.v)
-}
-
-/// `env:` — names `[A-Za-z_][A-Za-z0-9_]*`, single-line values (numbers and booleans as text).
-fn env(v: &Node, place: &Place, p: &mut Problems) -> BTreeMap<String, Sp<String>> {
-    let mut out = BTreeMap::new();
-    let Some(entries) = map(v, "env", place, p) else {
-        return out;
-    };
-    for (k, val) in entries {
-        let Some(name) = super::fields::key_text(k, p) else {
-            continue;
-        };
-        if !is_env_name(&name) {
-            p.error_help(
-                k.pos,
-                format!("invalid env name `{name}` {}", place.within()),
-                "env names are letters, digits and `_`, not starting with a digit",
-            );
-            continue;
-        }
-        match (&val.value, val.text()) {
-            (Value::Scalar { .. }, Some(text)) => {
-                // A block scalar's final newline is not part of the value.
-                let text = text.strip_suffix('\n').unwrap_or(text);
-                if text.contains(['\n', '\r']) {
-                    p.error_help(
-                        val.pos,
-                        format!("env `{name}` {} spans several lines", place.within()),
-                        "chpst -e reads only the first line of env/<NAME>; keep values on one line",
-                    );
-                    continue;
-                }
-                if text.contains('\0') {
-                    p.error(
-                        val.pos,
-                        format!("env `{name}` {} contains a NUL byte", place.within()),
-                    );
-                    continue;
-                }
-                out.insert(
-                    name,
-                    Sp {
-                        v: text.to_string(),
-                        pos: val.pos,
-                    },
-                );
-            }
-            _ => p.error(
-                val.pos,
-                format!(
-                    "env `{name}` {} must be a single-line string, found {}",
-                    place.within(),
-                    val.describe()
-                ),
-            ),
-        }
-    }
-    out
-}
-
-/// `[A-Za-z_][A-Za-z0-9_]*`
-pub fn is_env_name(s: &str) -> bool {
-    let mut c = s.chars();
-    matches!(c.next(), Some(f) if f.is_ascii_alphabetic() || f == '_')
-        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
 }
 
 /// `umask:` — 3 or 4 octal digits, as written (`022` unquoted is read as text, not as 22).
@@ -450,13 +385,5 @@ mod tests {
         assert_eq!(m.env["B"].v, "d");
         assert_eq!(m.stop_timeout, Some(2));
         assert_eq!(m.user.unwrap().v, "u");
-    }
-
-    #[test]
-    fn env_names() {
-        assert!(is_env_name("_A1"));
-        assert!(!is_env_name("1A"));
-        assert!(!is_env_name("A-B"));
-        assert!(!is_env_name(""));
     }
 }
