@@ -46,91 +46,21 @@ pub fn resolve(
     tree: &Tree,
     cx: &mut Context,
 ) -> Vec<Resolved> {
-    let p = &mut *cx.problems;
-    let run = run_source(name, raw, place, cx.spec_dir, p);
-    let account = match tree {
-        Tree::System => raw.user.as_ref().and_then(|u| cx.accounts.user(u, p)),
-        Tree::User(owner) => {
-            if let Some(u) = raw.user.as_ref().filter(|u| u.v != owner.name) {
-                p.error_help(
-                    u.pos,
-                    format!("{} cannot run as `{}`", place.0, u.v),
-                    format!(
-                        "user `{}`'s runsvdir runs as `{}`, so its services do too",
-                        owner.name, owner.name
-                    ),
-                );
-            }
-            Some((*owner).clone())
-        }
-    };
-    let group = raw.group.as_ref().and_then(|g| cx.accounts.group(g, p));
-    if let (Tree::User(owner), Some(g), Some(given)) = (tree, &group, &raw.group) {
-        if !owner.groups.contains(g) {
-            p.error_help(
-                given.pos,
-                format!("user `{}` is not in group `{}`", owner.name, given.v),
-                format!(
-                    "{}'s runsvdir runs as `{}` and can only switch to its groups: {}",
-                    place.0,
-                    owner.effective,
-                    owner.groups.join(", ")
-                ),
-            );
-        }
-    }
+    let run = run_source(name, raw, place, cx.spec_dir, cx.problems);
+    let account = account(raw, place, tree, cx);
+    let group = group(raw, place, tree, cx);
     let home = account
         .as_ref()
         .map(|a| a.home.clone())
         .unwrap_or_else(|| cx.accounts.supervisor_home());
-    let cwd = raw.cwd.as_ref().map(|c| expand_home(&c.v, &home));
     let default_fields = LogFields::default();
     let fields: Option<&LogFields> = match &raw.log {
         Some(RawLog::Off) => None,
         Some(RawLog::On(f)) => Some(f),
         None => Some(&default_fields),
     };
-    let log_user = match (fields.and_then(|f| f.user.as_ref()), tree) {
-        (Some(u), Tree::User(owner)) => {
-            if u.v != owner.name {
-                p.error_help(
-                    u.pos,
-                    format!("`log.user` in {} cannot be `{}`", place.0, u.v),
-                    format!(
-                        "user `{}`'s runsvdir runs its loggers as `{}`",
-                        owner.name, owner.name
-                    ),
-                );
-            }
-            Some(owner.effective.clone())
-        }
-        (Some(u), Tree::System) => cx.accounts.user(u, p).map(|a| a.effective),
-        (None, Tree::User(owner)) => Some(owner.effective.clone()),
-        (None, Tree::System) => None,
-    };
-    let log_dir = fields
-        .and_then(|f| f.dir.as_ref())
-        .map(|d| expand_home(&d.v, &home));
-    let port = raw.port.as_ref();
-    if let (Some(_), Some(env_port)) = (port, raw.env.get("PORT")) {
-        p.error_help(
-            env_port.pos,
-            format!("env `PORT` in {} conflicts with `port`", place.0),
-            "`port` sets PORT (per instance); drop one of them",
-        );
-    }
-    let instances = raw.instances.as_ref().map_or(1, |i| i.v);
-    if let Some(port) = port {
-        if u32::from(port.v) + instances - 1 > 65535 {
-            p.error(
-                port.pos,
-                format!(
-                    "`port` {} with {instances} instances in {} runs past 65535",
-                    port.v, place.0
-                ),
-            );
-        }
-    }
+    let log_user = log_user(fields, place, tree, cx);
+    check_port(raw, place, cx.problems);
     let Some(run) = run else {
         return Vec::new();
     };
@@ -139,7 +69,7 @@ pub fn resolve(
         run,
         user: account.as_ref().map(|a| a.effective.clone()),
         group,
-        cwd,
+        cwd: raw.cwd.as_ref().map(|c| expand_home(&c.v, &home)),
         env: raw
             .env
             .iter()
@@ -159,11 +89,124 @@ pub fn resolve(
         port: None,
         log: None,
     };
+    let log_dir = fields
+        .and_then(|f| f.dir.as_ref())
+        .map(|d| expand_home(&d.v, &home));
     let log_pos = fields
         .and_then(|f| f.dir.as_ref())
         .map_or(name.pos, |d| d.pos);
+    expand(name, raw, base, cx.problems)
+        .into_iter()
+        .map(|mut s| {
+            s.log = fields.map(|f| log(&s.name, f, log_dir.clone(), log_user.clone(), tree, &home));
+            Resolved {
+                expanded_from: s.instance.map(|_| name.v.clone()),
+                service: s,
+                pos: name.pos,
+                log_pos,
+            }
+        })
+        .collect()
+}
+
+/// The account a service runs as: its `user` (system tree) or the tree's user.
+fn account(raw: &RawService, place: &Place, tree: &Tree, cx: &mut Context) -> Option<Account> {
+    match tree {
+        Tree::System => raw
+            .user
+            .as_ref()
+            .and_then(|u| cx.accounts.user(u, cx.problems)),
+        Tree::User(owner) => {
+            if let Some(u) = raw.user.as_ref().filter(|u| u.v != owner.name) {
+                cx.problems.error_help(
+                    u.pos,
+                    format!("{} cannot run as `{}`", place.0, u.v),
+                    format!(
+                        "user `{}`'s runsvdir runs as `{}`, so its services do too",
+                        owner.name, owner.name
+                    ),
+                );
+            }
+            Some((*owner).clone())
+        }
+    }
+}
+
+/// The effective `group`; in a user's tree it must be one of the user's groups.
+fn group(raw: &RawService, place: &Place, tree: &Tree, cx: &mut Context) -> Option<String> {
+    let given = raw.group.as_ref()?;
+    let group = cx.accounts.group(given, cx.problems)?;
+    if let Tree::User(owner) = tree {
+        if !owner.groups.contains(&group) {
+            cx.problems.error_help(
+                given.pos,
+                format!("user `{}` is not in group `{}`", owner.name, given.v),
+                format!(
+                    "{}'s runsvdir runs as `{}` and can only switch to its groups: {}",
+                    place.0,
+                    owner.effective,
+                    owner.groups.join(", ")
+                ),
+            );
+        }
+    }
+    Some(group)
+}
+
+/// Who runs svlogd: `log.user` (system tree), or the tree's user.
+fn log_user(
+    fields: Option<&LogFields>,
+    place: &Place,
+    tree: &Tree,
+    cx: &mut Context,
+) -> Option<String> {
+    match (fields.and_then(|f| f.user.as_ref()), tree) {
+        (Some(u), Tree::User(owner)) => {
+            if u.v != owner.name {
+                cx.problems.error_help(
+                    u.pos,
+                    format!("`log.user` in {} cannot be `{}`", place.0, u.v),
+                    format!(
+                        "user `{}`'s runsvdir runs its loggers as `{}`",
+                        owner.name, owner.name
+                    ),
+                );
+            }
+            Some(owner.effective.clone())
+        }
+        (Some(u), Tree::System) => cx.accounts.user(u, cx.problems).map(|a| a.effective),
+        (None, Tree::User(owner)) => Some(owner.effective.clone()),
+        (None, Tree::System) => None,
+    }
+}
+
+/// `port` sets `PORT`, so `env: PORT` beside it is a conflict; every instance's port must fit.
+fn check_port(raw: &RawService, place: &Place, p: &mut Problems) {
+    let Some(port) = &raw.port else { return };
+    if let Some(env_port) = raw.env.get("PORT") {
+        p.error_help(
+            env_port.pos,
+            format!("env `PORT` in {} conflicts with `port`", place.0),
+            "`port` sets PORT (per instance); drop one of them",
+        );
+    }
+    let instances = raw.instances.as_ref().map_or(1, |i| i.v);
+    if u32::from(port.v) + instances - 1 > 65535 {
+        p.error(
+            port.pos,
+            format!(
+                "`port` {} with {instances} instances in {} runs past 65535",
+                port.v, place.0
+            ),
+        );
+    }
+}
+
+/// `instances` N > 1 → `name-1 … name-N` (checked as names); `PORT` = port + i − 1.
+fn expand(name: &Sp<String>, raw: &RawService, base: Service, p: &mut Problems) -> Vec<Service> {
+    let instances = raw.instances.as_ref().map_or(1, |i| i.v);
+    // The last instance has the longest name.
     if instances > 1 {
-        // The last instance has the longest name.
         if let Some(problem) = name_problem(&format!("{}-{instances}", name.v)) {
             p.error_help(
                 name.pos,
@@ -173,29 +216,22 @@ pub fn resolve(
             return Vec::new();
         }
     }
-    let mut out = Vec::new();
-    for i in 1..=instances {
-        let mut s = base.clone();
-        if instances > 1 {
-            s.name = format!("{}-{i}", name.v);
-            s.instance = Some(i);
-        }
-        if let Some(port) = port {
-            let n = u32::from(port.v) + i - 1;
-            if let Ok(n) = u16::try_from(n) {
-                s.port = Some(n);
-                s.env.insert("PORT".into(), n.to_string());
+    (1..=instances)
+        .map(|i| {
+            let mut s = base.clone();
+            if instances > 1 {
+                s.name = format!("{}-{i}", name.v);
+                s.instance = Some(i);
             }
-        }
-        s.log = fields.map(|f| log(&s.name, f, log_dir.clone(), log_user.clone(), tree, &home));
-        out.push(Resolved {
-            service: s,
-            pos: name.pos,
-            log_pos,
-            expanded_from: (instances > 1).then(|| name.v.clone()),
-        });
-    }
-    out
+            if let Some(port) = &raw.port {
+                if let Ok(n) = u16::try_from(u32::from(port.v) + i - 1) {
+                    s.port = Some(n);
+                    s.env.insert("PORT".into(), n.to_string());
+                }
+            }
+            s
+        })
+        .collect()
 }
 
 /// Exactly one of `run`, `script`, `template`; a template is read now.
