@@ -7,7 +7,7 @@ use crate::users::SystemUsers;
 use std::path::Path;
 
 /// Loads and validates `path` for a command. Prints `warning: …` lines and, when the spec is
-/// invalid, every diagnostic followed by `error: N problems in FILE`; then `Err(1)`.
+/// invalid, every diagnostic, a blank line and `error: N problems in FILE`; then `Err(1)`.
 pub fn load_spec(g: &Global, path: &Path) -> Result<Loaded, i32> {
     let users = SystemUsers;
     let opts = LoadOptions {
@@ -26,7 +26,7 @@ pub fn load_spec(g: &Global, path: &Path) -> Result<Loaded, i32> {
             eprint!("{diags}");
             let n = diags.0.len();
             let noun = if n == 1 { "problem" } else { "problems" };
-            eprintln!("error: {n} {noun} in {}", path.display());
+            eprintln!("\nerror: {n} {noun} in {}", path.display());
             Err(1)
         }
     }
