@@ -38,7 +38,12 @@ impl<'a> Ctx<'a> {
     /// user's own name when its groups are unknown).
     pub fn primary_group(&self, user: &str, group: Option<&str>) -> String {
         group
-            .or_else(|| self.groups.get(user).and_then(|g| g.first()).map(String::as_str))
+            .or_else(|| {
+                self.groups
+                    .get(user)
+                    .and_then(|g| g.first())
+                    .map(String::as_str)
+            })
             .unwrap_or(user)
             .to_string()
     }

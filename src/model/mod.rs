@@ -24,3 +24,8 @@ pub use marker::{marker_text, service_hash, Fnv64};
 pub use options::{account_groups, ModelOptions};
 pub use types::*;
 pub use user_runsvdir::runsvdir_name;
+
+#[cfg(test)]
+mod run_tests;
+#[cfg(test)]
+mod tests;

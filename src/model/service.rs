@@ -42,24 +42,52 @@ pub fn add_service(
         b.dir(&env, 0o750, &env_owner, FileClass::EnvDir, Some(&id))?;
         for (key, value) in &svc.env {
             let content = format!("{value}\n");
-            b.file(&env.join(key), content, 0o640, &env_owner, FileClass::Env, &id)?;
+            b.file(
+                &env.join(key),
+                content,
+                0o640,
+                &env_owner,
+                FileClass::Env,
+                &id,
+            )?;
         }
     }
 
     if let Some(finish) = &svc.finish {
         let body = hook_script(finish, true);
-        b.file(&dir.join("finish"), body, 0o755, owner, FileClass::Finish, &id)?;
+        b.file(
+            &dir.join("finish"),
+            body,
+            0o755,
+            owner,
+            FileClass::Finish,
+            &id,
+        )?;
     }
     if let Some(check) = &svc.check {
         let body = hook_script(check, false);
-        b.file(&dir.join("check"), body, 0o755, owner, FileClass::Check, &id)?;
+        b.file(
+            &dir.join("check"),
+            body,
+            0o755,
+            owner,
+            FileClass::Check,
+            &id,
+        )?;
     }
     if !svc.control.is_empty() {
         let control = dir.join("control");
         b.dir(&control, 0o755, owner, FileClass::ControlDir, Some(&id))?;
         for (letter, body) in &svc.control {
             let path = control.join(letter.to_string());
-            b.file(&path, hook_script(body, false), 0o755, owner, FileClass::Control, &id)?;
+            b.file(
+                &path,
+                hook_script(body, false),
+                0o755,
+                owner,
+                FileClass::Control,
+                &id,
+            )?;
         }
     }
     if svc.down {
@@ -135,7 +163,13 @@ pub fn add_log(
 ) -> Result<(), BuildError> {
     let owner = &place.owner;
     let log_service = place.sv_dir.join(&id.name).join("log");
-    b.dir(&log_service, 0o755, owner, FileClass::LogServiceDir, Some(id))?;
+    b.dir(
+        &log_service,
+        0o755,
+        owner,
+        FileClass::LogServiceDir,
+        Some(id),
+    )?;
 
     let log_user = log
         .user
@@ -150,7 +184,14 @@ pub fn add_log(
     exec.extend(timestamps_flag(log.timestamps).map(str::to_string));
     exec.push(dir.clone());
     let script = log_run_script(&LogRunData { dir, exec });
-    b.file(&log_service.join("run"), script, 0o755, owner, FileClass::LogRun, id)?;
+    b.file(
+        &log_service.join("run"),
+        script,
+        0o755,
+        owner,
+        FileClass::LogRun,
+        id,
+    )?;
 
     let dir_owner = match (log.user.as_deref(), place.account) {
         (Some(u), _) => ctx.owner_of(u),
@@ -163,7 +204,14 @@ pub fn add_log(
     };
     b.dir(&log.dir, 0o755, &dir_owner, FileClass::LogDir, Some(id))?;
     let config = log_config(log);
-    b.file(&log.dir.join("config"), config, 0o644, &config_owner, FileClass::LogConfig, id)
+    b.file(
+        &log.dir.join("config"),
+        config,
+        0o644,
+        &config_owner,
+        FileClass::LogConfig,
+        id,
+    )
 }
 
 fn timestamps_flag(t: Timestamps) -> Option<&'static str> {
