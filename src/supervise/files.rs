@@ -79,8 +79,8 @@ impl SuperviseDir {
     pub fn open_control(&mut self) -> Result<(), Fatal> {
         let path = format!("{}control", self.prefix);
         let _ = nix::unistd::mkfifo(path.as_str(), Mode::from_bits_truncate(0o600));
-        let meta = std::fs::metadata(&path)
-            .map_err(|e| fatal(&format!("unable to stat {path}"), &e))?;
+        let meta =
+            std::fs::metadata(&path).map_err(|e| fatal(&format!("unable to stat {path}"), &e))?;
         if !meta.file_type().is_fifo() {
             return Err(format!("{path} exists but is not a fifo"));
         }

@@ -390,10 +390,8 @@ impl Exec<'_> {
                     ..ChildSetup::default()
                 };
                 let (a, b) = (a.to_string(), b.to_string());
-                let exec = process::Exec::new(
-                    b"./finish",
-                    &[b"./finish", a.as_bytes(), b.as_bytes()],
-                );
+                let exec =
+                    process::Exec::new(b"./finish", &[b"./finish", a.as_bytes(), b.as_bytes()]);
                 process::spawn(&exec, &setup)
             }
         }

@@ -164,7 +164,8 @@ impl Service {
 
     /// True when a start is due now or later (wanted and no process): the runtime's timer.
     pub fn wants_start(&self) -> bool {
-        self.pid == 0 && (self.want == Want::Up || self.state == State::Finish || self.start_pending)
+        self.pid == 0
+            && (self.want == Want::Up || self.state == State::Finish || self.start_pending)
     }
 
     /// The loop's start step: starts `./finish` or `./run` when due and not held.
