@@ -1,5 +1,6 @@
 //! The one integration-test binary (it links once). Each area has its own module.
 
 mod runsv;
+mod runsvdir;
 mod supervise_compat;
 mod support;

@@ -6,6 +6,7 @@ pub mod extra;
 pub mod files;
 pub mod runsv;
 pub mod runsvdir;
+pub mod scan;
 pub mod service;
 
 pub use extra::{read_extra, Extra, LastExit};

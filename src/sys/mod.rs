@@ -4,5 +4,6 @@
 //! lives under this module.
 
 pub mod process;
+pub mod proctitle;
 pub mod signals;
 pub mod spawn;
