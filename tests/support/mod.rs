@@ -39,3 +39,5 @@ impl Drop for GroupGuard {
         }
     }
 }
+
+pub mod proc;
