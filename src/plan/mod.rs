@@ -25,3 +25,6 @@ pub use observed::{Extra, Found, Observed, PruneCandidate};
 pub use owners::{resolve_owners, OwnerIds};
 pub use paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name};
 pub use text::{render_markdown, render_text, TextOptions};
+
+#[cfg(test)]
+mod tests;
