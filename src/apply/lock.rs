@@ -21,22 +21,40 @@ pub struct ApplyLock {
 }
 
 /// Takes the lock of logical sv_dir `sv_dir`, creating the dir if needed.
-pub(crate) fn lock(dirs: &mut Dirs, sv_dir: &Path, timeout: Duration) -> Result<ApplyLock, String> {
+pub(crate) fn lock(
+    dirs: &mut Dirs,
+    sv_dir: &Path,
+    owner: Option<(u32, u32)>,
+    timeout: Duration,
+) -> Result<ApplyLock, String> {
     let shown = dirs.shown(sv_dir).join(LOCK_NAME);
     let msg = |e: io::Error| format!("{}: {e}", shown.display());
-    if let Err(e) = dirs.dir(sv_dir, true) {
-        // A planted link or a file where the sv_dir belongs: replace it with a real dir.
-        let parent = sv_dir.parent().unwrap_or(Path::new("/"));
-        let name = sv_dir.file_name().unwrap_or(OsStr::new(""));
-        let p = dirs.dir(parent, true).map_err(msg)?;
-        match at::kind_at(p, name).map_err(msg)? {
-            Some(k) if k != nix::sys::stat::SFlag::S_IFDIR => {
-                at::remove(p, name).map_err(msg)?;
-                dirs.forget(sv_dir);
-            }
-            _ => return Err(msg(e)),
+    // Create the sv_dir (owned by its tree's owner) or replace a planted link or file there.
+    let parent = sv_dir.parent().unwrap_or(Path::new("/"));
+    let name = sv_dir.file_name().unwrap_or(OsStr::new(""));
+    let shown_dir = dirs.shown(sv_dir);
+    let p = dirs.dir(parent, true).map_err(msg)?;
+    let kind = at::kind_at(p, name).map_err(msg)?;
+    if kind.is_some() && kind != Some(nix::sys::stat::SFlag::S_IFDIR) {
+        let follow = kind == Some(nix::sys::stat::SFlag::S_IFLNK) && at::trusted(p).map_err(msg)?;
+        if !follow {
+            at::remove(p, name).map_err(msg)?;
+            eprintln!(
+                "note: {}: replaced a {} with a directory",
+                shown_dir.display(),
+                if kind == Some(nix::sys::stat::SFlag::S_IFLNK) {
+                    "symlink"
+                } else {
+                    "non-directory"
+                }
+            );
         }
     }
+    if at::kind_at(p, name).map_err(msg)?.is_none() {
+        at::mkdir(p, name, 0o755, owner, &shown_dir).map_err(msg)?;
+        dirs.touch(parent);
+    }
+    dirs.forget(sv_dir);
     let dir = dirs.dir(sv_dir, true).map_err(msg)?;
     let flags = OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
     let fd = match openat(dir, LOCK_NAME, flags, Mode::from_bits_truncate(0o600)) {

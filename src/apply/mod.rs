@@ -28,11 +28,11 @@ pub use report::Report;
 use std::path::Path;
 use std::time::Duration;
 
-/// Takes the apply lock of every sv_dir (in order), creating them as needed. Hold the
-/// returned locks while observing and applying.
+/// Takes the apply lock of every sv_dir (in order), creating them as needed (owned by the
+/// given ids when running as root). Hold the returned locks while observing and applying.
 pub fn lock_all(
     root: Option<&Path>,
-    sv_dirs: &[&Path],
+    sv_dirs: &[(&Path, Option<(u32, u32)>)],
     chown_root: bool,
     timeout: Duration,
 ) -> Result<Vec<ApplyLock>, String> {
@@ -40,9 +40,13 @@ pub fn lock_all(
     let mut d = dirs::Dirs::open(root, ids)
         .map_err(|e| format!("{}: {e}", root.unwrap_or(Path::new("/")).display()))?;
     let mut out = Vec::new();
-    for sv in sv_dirs {
-        out.push(lock::lock(&mut d, sv, timeout)?);
+    for (sv, owner) in sv_dirs {
+        let owner = if chown_root { *owner } else { None };
+        out.push(lock::lock(&mut d, sv, owner, timeout)?);
     }
     d.sync_dirty().map_err(|e| e.to_string())?;
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;
