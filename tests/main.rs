@@ -1,3 +1,8 @@
 //! The one integration-test binary (it links once). Each area has its own module.
 
+mod apply;
+#[cfg(feature = "fault-injection")]
+mod crash;
+mod hostile;
+mod plan;
 mod support;
