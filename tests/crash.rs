@@ -50,7 +50,10 @@ users:
 
 fn is_temp(rel: &str) -> bool {
     rel.split('/').any(|c| {
-        c.starts_with('.') && (c.ends_with(".runitctl-tmp") || c.ends_with(".runitctl-new"))
+        c.starts_with('.')
+            && [".runitctl-tmp", ".runitctl-new", ".runitctl-old"]
+                .iter()
+                .any(|s| c.ends_with(s))
     })
 }
 

@@ -71,7 +71,8 @@ pub(crate) fn set_meta(fd: BorrowedFd, mode: u32, ids: Ids) -> io::Result<()> {
     Ok(())
 }
 
-/// Creates directory `name` (mode and owner set) and returns it open.
+/// Creates directory `name` with its final mode in one step (apply runs with umask 0, see
+/// [`super::dirs::Dirs`]), sets its owner, and returns it open.
 pub(crate) fn mkdir(
     dir: BorrowedFd,
     name: &OsStr,
@@ -79,10 +80,17 @@ pub(crate) fn mkdir(
     ids: Ids,
     path: &Path,
 ) -> io::Result<OwnedFd> {
-    mkdirat(dir, name, Mode::from_bits_truncate(0o700)).map_err(e)?;
+    mkdirat(dir, name, Mode::from_bits_truncate(mode & 0o777)).map_err(e)?;
     op("mkdir");
     let fd = open_dir(dir, name, path)?;
-    set_meta(fd.as_fd(), mode, ids)?;
+    if let Some((u, g)) = ids {
+        fchown(fd.as_fd(), Some(Uid::from_raw(u)), Some(Gid::from_raw(g))).map_err(e)?;
+        op("fchown");
+    }
+    if mode & !0o777 != 0 {
+        fchmod(fd.as_fd(), Mode::from_bits_truncate(mode & 0o7777)).map_err(e)?;
+        op("fchmod");
+    }
     Ok(fd)
 }
 

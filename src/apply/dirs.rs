@@ -3,6 +3,7 @@
 //! The chain of open fds for the last path is kept, so sorted work reuses them.
 
 use super::at::{self, Ids};
+use nix::sys::stat::Mode;
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io;
@@ -18,6 +19,15 @@ pub(crate) struct Dirs {
     dirty: BTreeSet<PathBuf>,
     /// Owner for parents apply creates (root when running as root, else none).
     parent_ids: Ids,
+    /// The umask before [`Dirs::open`] set it to 0 (restored on drop): every mode apply
+    /// creates is exact from the first syscall, so a crash never leaves a wrong mode.
+    old_umask: Mode,
+}
+
+impl Drop for Dirs {
+    fn drop(&mut self) {
+        nix::sys::stat::umask(self.old_umask);
+    }
 }
 
 fn parts(p: &Path) -> Vec<OsString> {
@@ -38,12 +48,14 @@ impl Dirs {
             super::fault::op("mkdir root");
         }
         let root_fd = std::fs::File::open(path)?;
+        let old_umask = nix::sys::stat::umask(Mode::empty());
         Ok(Dirs {
             root: OwnedFd::from(root_fd),
             root_path: root.map(Path::to_path_buf),
             stack: Vec::new(),
             dirty: BTreeSet::new(),
             parent_ids,
+            old_umask,
         })
     }
 

@@ -7,7 +7,7 @@ use super::at::{self, Ids};
 use super::dirs::Dirs;
 use super::report::Report;
 use crate::model::{FileClass, Node, NodeKind};
-use crate::plan::{disk_target, stage_name, Change, ChangeKind, Plan};
+use crate::plan::{disk_target, stage_name, trash_name, Change, ChangeKind, Plan};
 use nix::sys::stat::SFlag;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ffi::{OsStr, OsString};
@@ -334,11 +334,15 @@ impl Exec<'_> {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        // Renamed out of the way first: a prune killed half-way leaves a temporary that the
+        // next run removes, never a half-removed service without its marker.
         let (parent, name) = split(dir);
-        let r = self
-            .d
-            .dir(parent, false)
-            .and_then(|fd| at::remove(fd, name));
+        let trash = trash_name(name);
+        let r = self.d.dir(parent, false).and_then(|fd| {
+            at::remove(fd, &trash)?;
+            at::rename(fd, name, &trash)?;
+            at::remove(fd, &trash)
+        });
         r.map_err(|e| self.err(dir, e))?;
         self.d.forget(dir);
         self.d.touch(parent);

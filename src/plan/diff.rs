@@ -104,8 +104,16 @@ fn node_changes(path: &std::path::Path, node: &Node, found: &Found, obs: &Observ
     let mut out = Vec::new();
     let (uid, gid) = match (found, &node.kind) {
         (Found::Missing, _) => return vec![change(path, node, ChangeKind::Create)],
-        (Found::Dir { uid, gid, mode }, NodeKind::Dir) => {
-            if node.class == FileClass::Root {
+        (
+            Found::Dir {
+                uid,
+                gid,
+                mode,
+                linked,
+            },
+            NodeKind::Dir,
+        ) => {
+            if *linked {
                 return out;
             }
             push_mode(&mut out, path, node, *mode);

@@ -23,7 +23,7 @@ pub use marker::marker_project;
 pub use observe::{observe, observe_with};
 pub use observed::{Extra, Found, Observed, PruneCandidate};
 pub use owners::{resolve_owners, OwnerIds};
-pub use paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name};
+pub use paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name, trash_name};
 pub use text::{render_markdown, render_text, TextOptions};
 
 #[cfg(test)]

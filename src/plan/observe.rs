@@ -90,6 +90,7 @@ fn observe_nodes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Resu
                             mode: m.mode() & 0o7777,
                             uid: m.uid(),
                             gid: m.gid(),
+                            linked: true,
                         };
                     }
                 }
@@ -128,7 +129,12 @@ fn lstat(disk: &Path, want_len: Option<u64>) -> Result<Found, String> {
         let target = fs::read_link(disk).map_err(|e| io_err(disk, e))?;
         Found::Symlink { target, uid, gid }
     } else if ft.is_dir() {
-        Found::Dir { mode, uid, gid }
+        Found::Dir {
+            mode,
+            uid,
+            gid,
+            linked: false,
+        }
     } else if ft.is_file() {
         let size = m.len();
         let content = match want_len {

@@ -28,6 +28,7 @@ pub fn disk_target(root: Option<&Path>, relocate: bool, target: &Path) -> PathBu
 
 const TMP: &str = ".runitctl-tmp";
 const NEW: &str = ".runitctl-new";
+const OLD: &str = ".runitctl-old";
 
 /// Temp file (or link) name used while replacing `name` atomically.
 pub fn temp_name(name: &OsStr) -> std::ffi::OsString {
@@ -45,10 +46,19 @@ pub fn stage_name(name: &OsStr) -> std::ffi::OsString {
     s
 }
 
+/// Name a pruned service dir is renamed to before it is removed, so a killed prune leaves a
+/// temporary (removed by the next run) rather than a half-removed, unmarked service.
+pub fn trash_name(name: &OsStr) -> std::ffi::OsString {
+    let mut s = std::ffi::OsString::from(".");
+    s.push(name);
+    s.push(OLD);
+    s
+}
+
 /// True for a name apply uses for temporaries (left behind only by a killed apply).
 pub fn is_temp_name(name: &OsStr) -> bool {
     let b = name.as_encoded_bytes();
-    b.first() == Some(&b'.') && (b.ends_with(TMP.as_bytes()) || b.ends_with(NEW.as_bytes()))
+    b.first() == Some(&b'.') && [TMP, NEW, OLD].iter().any(|s| b.ends_with(s.as_bytes()))
 }
 
 #[cfg(test)]
@@ -86,6 +96,7 @@ mod tests {
         assert_eq!(t, ".run.runitctl-tmp");
         assert!(is_temp_name(&t));
         assert!(is_temp_name(&stage_name(OsStr::new("web"))));
+        assert!(is_temp_name(&trash_name(OsStr::new("web"))));
         assert!(!is_temp_name(OsStr::new("run")));
         assert!(!is_temp_name(OsStr::new(".runitctl")));
         assert!(!is_temp_name(OsStr::new(".runitctl.lock")));
