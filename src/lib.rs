@@ -12,6 +12,7 @@ pub mod plan;
 pub mod render;
 pub mod runit;
 pub mod spec;
+pub mod status;
 pub mod supervise;
 pub mod sv;
 pub mod svlogd;
