@@ -1,16 +1,125 @@
-//! `runitctl status [SPEC]`: one row per service.
+//! `runitctl status [SPEC|DIR] [--json]`: one row per service with its state (read like `sv
+//! status`), enabled, pid, uptime, restarts and last exit (embedded supervisor only), its
+//! logger's state and, with a spec, whether its tree drifted. Exit codes: see
+//! [`crate::status::Summary::exit_code`] (0 ok, 1 error, 2 drift, 3 not running).
+//!
+//! Without SPEC the services are those in `$SVDIR` (default `/etc/service`; with `--root`, under
+//! the root). A directory instead of a spec is scanned the same way (`status ~deploy/service`).
 
 use super::Global;
-use std::path::PathBuf;
+use crate::model::{self, Model, ModelOptions};
+use crate::plan::{self, disk_path, Plan};
+use crate::runit::tai64n::Tai64n;
+use crate::status::{self, Row, Source, EXIT_ERROR};
+use crate::users::{SystemUsers, UserDb};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct StatusArgs {
+    /// The spec whose services to show, or a service directory to scan (default: $SVDIR, else
+    /// /etc/service).
     pub spec: Option<PathBuf>,
+    /// Print the stable JSON form (see docs/status.md).
     #[arg(long)]
     pub json: bool,
 }
 
-pub fn run(_g: &Global, _a: &StatusArgs) -> i32 {
-    eprintln!("runitctl: status: not implemented yet");
-    1
+pub fn run(g: &Global, a: &StatusArgs) -> i32 {
+    let now = Tai64n::now();
+    let (rows, source_path, from_spec) = match &a.spec {
+        Some(p) if !p.is_dir() => match spec_rows(g, p, now) {
+            Ok(rows) => (rows, p.clone(), true),
+            Err(code) => return code,
+        },
+        given => {
+            let dir = match given {
+                Some(d) => d.clone(),
+                None => default_scan_dir(g.root.as_deref()),
+            };
+            match status::rows_from_dir(&dir, now) {
+                Ok(rows) => (rows, dir, false),
+                Err(e) => {
+                    let e = crate::runit::errstr::io_errstr(&e);
+                    eprintln!("runitctl: status: {}: {e}", dir.display());
+                    return EXIT_ERROR;
+                }
+            }
+        }
+    };
+    let source = if from_spec {
+        Source::Spec(&source_path)
+    } else {
+        Source::ServiceDir(&source_path)
+    };
+    let text = if a.json {
+        let v = status::render_json(&source, &rows);
+        serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+    } else if rows.is_empty() {
+        format!("no services in {}\n", source_path.display())
+    } else {
+        status::render_table(&rows, colour_wanted())
+    };
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|_| o.flush());
+    status::Summary::of(&rows).exit_code()
+}
+
+/// `$SVDIR` (sv's variable) or `/etc/service`, under `root`.
+pub fn default_scan_dir(root: Option<&Path>) -> PathBuf {
+    let dir = std::env::var_os("SVDIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from("/etc/service"), PathBuf::from);
+    disk_path(root, &dir)
+}
+
+/// Colour on a terminal unless `NO_COLOR` is set to something.
+fn colour_wanted() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Loads and validates the spec and builds its model (scripts relocated under `--root`, as
+/// apply writes them). Prints diagnostics; Err is the exit code.
+pub(super) fn build_model(g: &Global, spec: &Path) -> Result<Model, i32> {
+    let loaded = super::common::load_spec(g, spec)?;
+    let users = SystemUsers;
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
+    let opts = ModelOptions::new(
+        &loaded.spec,
+        &users,
+        g.root.clone(),
+        exe,
+        users.current().name,
+    );
+    model::build(&loaded.spec, &opts).map_err(|e| {
+        eprintln!("{}: error: {e}", spec.display());
+        EXIT_ERROR
+    })
+}
+
+/// The spec's rows, with drift from a plan against disk (a plan that cannot be made is a
+/// warning: the rows then have no drift).
+fn spec_rows(g: &Global, spec: &Path, now: Tai64n) -> Result<Vec<Row>, i32> {
+    let model = build_model(g, spec)?;
+    let plan = match make_plan(&model, g.root.as_deref()) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("warning: drift unknown: {e}");
+            None
+        }
+    };
+    Ok(status::rows_from_model(
+        &model,
+        g.root.as_deref(),
+        plan.as_ref(),
+        now,
+    ))
+}
+
+fn make_plan(model: &Model, root: Option<&Path>) -> Result<Plan, String> {
+    let users = SystemUsers;
+    let ids = plan::resolve_owners(model, &users)?;
+    let is_root = nix::unistd::geteuid().is_root();
+    let obs = plan::observe_with(root, model, ids, is_root, true, &users)?;
+    Ok(plan::diff(model, &obs))
 }
