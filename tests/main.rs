@@ -10,3 +10,5 @@ mod runsvdir;
 mod spec;
 mod supervise_compat;
 mod support;
+mod logs;
+mod status;

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod apply;
+pub mod status;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

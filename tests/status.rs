@@ -1,0 +1,267 @@
+//! `runitctl status` against real supervisors in `--root` sandboxes: the JSON agrees with
+//! Debian's `sv status` (state and pid, service and logger) for system and per-user services,
+//! under Debian's runsvdir/runsv and under the embedded ones; restarts and last exit from the
+//! embedded supervisor's record; drift; exit codes; the table; `$SVDIR` scanning.
+
+use crate::support::proc::{command, debian_runit, spawn, Imp, Running};
+use crate::support::status::{applied, assert_matches_sv, parse_sv, row, status_json};
+use crate::support::{bin, wait_for};
+use serde_json::Value;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn spec(supervisor: &str) -> String {
+    format!(
+        "\
+project: st
+supervisor: {supervisor}
+services:
+  web:
+    run: sh -c 'echo web started; exec sleep 3600'
+    log: {{ size: 4096, num: 3 }}
+  idle:
+    run: sleep 3600
+    down: true
+    log: false
+users:
+  deploy:
+    services:
+      api: {{ run: sleep 3600 }}
+"
+    )
+}
+
+/// Starts runsvdir of `imp` on the sandbox's `etc/service`.
+fn start_runsvdir(imp: Imp, scan: &std::path::Path) -> Running {
+    let mut c = command(imp, "runsvdir");
+    c.arg(scan).stdout(Stdio::null()).stderr(Stdio::null());
+    spawn(c)
+}
+
+/// Polls status --json until every service that should run runs, with its logger.
+fn wait_all_up(s: &crate::support::apply::Sandbox) -> Value {
+    wait_for(LIMIT, || {
+        let (v, code) = status_json(s);
+        (code == 0).then_some(v)
+    })
+    .unwrap_or_else(|| panic!("services did not come up: {:#}", status_json(s).0))
+}
+
+fn check_against_sv(doc: &Value) {
+    let services: Vec<&str> = doc["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(services, ["idle", "web", "runsvdir-deploy", "deploy/api"]);
+    for r in doc["services"].as_array().unwrap() {
+        assert_matches_sv(r);
+    }
+}
+
+#[test]
+fn json_matches_debian_sv_under_debian_runsvdir() {
+    if !debian_runit("json_matches_debian_sv_under_debian_runsvdir") {
+        return;
+    }
+    let s = applied(&spec("runit"));
+    let _r = start_runsvdir(Imp::Debian, &s.p("etc/service"));
+    let doc = wait_all_up(&s);
+    assert_eq!(doc["version"], 1);
+    check_against_sv(&doc);
+    let web = row(&doc, "web");
+    assert_eq!(web["state"], "run");
+    assert_eq!(web["enabled"], true);
+    assert_eq!(web["drift"]["state"], "in-sync");
+    // Debian's runsv keeps no extra record: restarts and last exit are blank.
+    assert!(web["restarts"].is_null() && web["last_exit"].is_null());
+    let idle = row(&doc, "idle");
+    assert_eq!((&idle["state"], &idle["expect"]), (&"down".into(), &"down".into()));
+    let api = row(&doc, "deploy/api");
+    assert_eq!(api["user"], "deploy");
+    assert!(api["pid"].as_u64().unwrap() > 1);
+    assert_eq!(doc["exit"], 0);
+
+    // Stopping a service that should run: exit 3, and sv still agrees.
+    let (_, rc) = crate::support::proc::sv(&s.p("etc/service"), &["down", "./web"]);
+    assert_eq!(rc, 0);
+    let doc = wait_for(LIMIT, || {
+        let (v, code) = status_json(&s);
+        (code == 3 && row(&v, "web")["state"] == "down").then_some(v)
+    })
+    .expect("web reported down with exit 3");
+    assert_eq!(row(&doc, "web")["healthy"], false);
+    assert_eq!(row(&doc, "web")["want"], "down");
+    check_against_sv(&doc);
+    crate::support::proc::sv(&s.p("etc/service"), &["up", "./web"]);
+    wait_all_up(&s);
+
+    // Drift: a hand-edited run script is reported with its path; exit 2.
+    let run = s.p("etc/sv/web/run");
+    let mut text = std::fs::read_to_string(&run).unwrap();
+    text.push_str("# edited\n");
+    std::fs::write(&run, text).unwrap();
+    let (doc, code) = status_json(&s);
+    assert_eq!(code, 2, "{doc:#}");
+    let drift = &row(&doc, "web")["drift"];
+    assert_eq!(drift["state"], "changed");
+    assert_eq!(drift["paths"][0], "/etc/sv/web/run");
+    assert_eq!(row(&doc, "deploy/api")["drift"]["state"], "in-sync");
+
+    // The table names the same facts.
+    let table = String::from_utf8(s.run("status", &[]).stdout).unwrap();
+    let head = table.lines().next().unwrap();
+    assert!(
+        head.starts_with("SERVICE") && head.contains("LAST EXIT") && head.ends_with("DRIFT"),
+        "{table}"
+    );
+    let web_line = table.lines().find(|l| l.starts_with("web ")).unwrap();
+    assert!(web_line.contains(" run ") && web_line.contains("yes (1)"), "{table}");
+    assert!(table.contains("web: differs: /etc/sv/web/run"), "{table}");
+    assert!(!table.contains('\x1b'), "no colour off a terminal: {table}");
+}
+
+#[test]
+fn json_matches_debian_sv_under_embedded_supervisor_with_restarts() {
+    if !debian_runit("json_matches_debian_sv_under_embedded_supervisor_with_restarts") {
+        return;
+    }
+    let text = spec("embedded").replace(
+        "users:",
+        "  flap:\n    run: sh -c 'sleep 0.3; exit 3'\n    log: false\nusers:",
+    );
+    let s = applied(&text);
+    let _r = start_runsvdir(Imp::Embedded, &s.p("etc/service"));
+    // Everything but the crash-looping flap comes up; flap restarts and says how it ended.
+    let doc = wait_for(LIMIT, || {
+        let (v, _) = status_json(&s);
+        let ok = ["web", "runsvdir-deploy", "deploy/api"]
+            .iter()
+            .all(|n| row(&v, n)["healthy"] == true);
+        let flap = row(&v, "flap");
+        let flapped = flap["restarts"].as_u64().is_some_and(|n| n >= 1)
+            && flap["last_exit"]["code"] == 3;
+        (ok && flapped).then_some(v)
+    })
+    .unwrap_or_else(|| panic!("no restart seen: {:#}", status_json(&s).0));
+    for r in doc["services"].as_array().unwrap() {
+        if r["service"] != "flap" {
+            assert_matches_sv(r);
+        }
+    }
+    let web = row(&doc, "web");
+    assert_eq!(web["restarts"], 0);
+    assert_eq!(web["starts"], 1);
+    assert!(web["last_start"].as_f64().unwrap() > 1.7e9);
+    assert_eq!(row(&doc, "web")["log"]["restarts"], 0);
+    // flap's state flips between run and down; whichever it is, sv sees the same.
+    let flap = row(&doc, "flap");
+    assert!(flap["last_exit"]["signal"].is_null());
+    let (_, code) = status_json(&s);
+    assert_eq!(code, 3, "a crash-looping service is not running as it should");
+}
+
+#[test]
+fn without_a_spec_scans_svdir_under_root_and_a_given_dir() {
+    if !debian_runit("without_a_spec_scans_svdir_under_root_and_a_given_dir") {
+        return;
+    }
+    let s = applied(&spec("runit"));
+    let _r = start_runsvdir(Imp::Debian, &s.p("etc/service"));
+    wait_all_up(&s);
+    // --root without SPEC: ROOT/etc/service.
+    let out = Command::new(bin())
+        .arg("--root")
+        .arg(&s.root)
+        .args(["status", "--json"])
+        .env_remove("SVDIR")
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{doc:#}");
+    let names: Vec<&str> = doc["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["idle", "runsvdir-deploy", "web"]);
+    assert!(doc["source"]["spec"].is_null());
+    for r in doc["services"].as_array().unwrap() {
+        assert!(r["drift"].is_null());
+        assert_matches_sv(r);
+    }
+    // $SVDIR, and a directory given instead of a spec (a user's service dir).
+    let user_dir = s.p("home/deploy/service");
+    for cmd in [
+        vec!["status".to_string(), "--json".into()],
+        vec![
+            "status".into(),
+            user_dir.display().to_string(),
+            "--json".into(),
+        ],
+    ] {
+        let out = Command::new(bin())
+            .args(&cmd)
+            .env("SVDIR", &user_dir)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["services"].as_array().unwrap().len(), 1, "{doc:#}");
+        assert_matches_sv(row(&doc, "api"));
+    }
+    // A missing directory is an error.
+    let out = Command::new(bin())
+        .args(["status"])
+        .env("SVDIR", s.p("nope"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nope: file does not exist"), "{err}");
+}
+
+#[test]
+fn runsv_gone_and_never_applied_and_bad_spec() {
+    // No supervisor at all: the tree applied but nothing runs → no runsv yet, exit 3.
+    let s = applied(&spec("runit"));
+    let (doc, code) = status_json(&s);
+    assert_eq!(code, 3);
+    let web = row(&doc, "web");
+    assert_eq!(web["state"], "unsupervised");
+    assert_eq!(web["log"]["state"], "unsupervised");
+    assert!(web["pid"].is_null());
+    // A service added to the spec but not applied: missing.
+    s.write_spec(&spec("runit").replace("users:", "  extra: { run: sleep 1 }\nusers:"));
+    let (doc, _) = status_json(&s);
+    let extra = row(&doc, "extra");
+    assert_eq!(extra["state"], "missing");
+    assert_eq!(extra["drift"]["state"], "missing");
+    assert_eq!(extra["enabled"], false);
+    // Removed from the spec: this project's service shows as "prune".
+    s.write_spec(&spec("runit").replace("  idle:\n    run: sleep 3600\n    down: true\n    log: false\n", ""));
+    let (doc, _) = status_json(&s);
+    assert_eq!(row(&doc, "idle")["drift"]["state"], "prune");
+    // A bad spec: diagnostics, exit 1, nothing on stdout.
+    s.write_spec("services:\n  web: { runn: x }\n");
+    let out = s.run("status", &["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("services.yaml:2:"), "{err}");
+}
+
+#[test]
+fn sv_line_parser() {
+    let (m, l) = parse_sv("run: /x/web: (pid 8560) 2s; run: log: (pid 8559) 2s\n");
+    assert_eq!((m.state.as_str(), m.pid), ("run", Some(8560)));
+    let l = l.unwrap();
+    assert_eq!((l.state.as_str(), l.pid), ("run", Some(8559)));
+    let (m, l) = parse_sv("down: /x/idle: 5s, normally down\n");
+    assert_eq!((m.state.as_str(), m.pid, l), ("down", None, None));
+    let (m, _) = parse_sv("fail: /x/a: runsv not running\n");
+    assert_eq!(m.state, "no-runsv");
+}
