@@ -27,7 +27,10 @@ pub fn add_service(
     b.dir(&dir, 0o755, owner, FileClass::ServiceDir, Some(&id))?;
 
     let data = run_data(ctx, place, svc);
-    let run = run_script(&svc.run, &data)?;
+    let run = run_script(&svc.run, &data).map_err(|error| BuildError::Template {
+        service: id.to_string(),
+        error,
+    })?;
     b.file(&dir.join("run"), run, 0o755, owner, FileClass::Run, &id)?;
 
     if !svc.env.is_empty() {
