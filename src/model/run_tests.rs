@@ -56,7 +56,10 @@ fn generated_scripts_run_under_debian_chpst() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let mut shell = service("shell", "printf '%s:%s' \"$PORT\" \"$GREETING\"");
+    let mut shell = service(
+        "shell",
+        "printf '%s:%s' \"$PORT\" \"$GREETING\" | tr a-z A-Z",
+    );
     shell.env.insert("PORT".into(), "5000".into());
     shell.env.insert("GREETING".into(), "hello world".into());
     let mut plain = service("plain", "printf %s-%s a b");
@@ -73,7 +76,7 @@ fn generated_scripts_run_under_debian_chpst() {
     write_tree(&m, tmp.path());
     let sv = tmp.path().join("etc/sv");
 
-    assert_eq!(run(&sv.join("shell"), "run", &[]), "5000:hello world");
+    assert_eq!(run(&sv.join("shell"), "run", &[]), "5000:HELLO WORLD");
     assert_eq!(run(&sv.join("plain"), "run", &[]), "a-b");
     assert_eq!(run(&sv.join("plain"), "finish", &["0", "15"]), "0/15");
     // check runs without chpst: env/ is not loaded, as with runit.
