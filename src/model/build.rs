@@ -4,7 +4,7 @@
 use super::builder::TreeBuilder;
 use super::context::{Ctx, Place};
 use super::error::BuildError;
-use super::marker::{marker_text, service_hash};
+use super::marker::{marker_text, service_hashes};
 use super::options::ModelOptions;
 use super::service::add_service;
 use super::types::{FileClass, ManagedTree, Model, Owner, ServiceModel};
@@ -60,8 +60,9 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         }
     }
 
+    let hashes = service_hashes(&b.tree);
     for s in &services {
-        let hash = service_hash(&b.tree, &s.id);
+        let hash = hashes.get(&s.id).copied().unwrap_or_default();
         let owner = b
             .tree
             .get(&s.dir)

@@ -436,3 +436,26 @@ fn manifest_lists_every_path_then_file_contents() {
     );
     assert!(text.contains("\n==> /etc/sv/web/run <==\n#!/bin/sh\nexec 2>&1\nexec ./web\n"));
 }
+
+#[test]
+#[ignore = "a measurement, not a test: cargo test --release -- --ignored --nocapture build_timing"]
+fn build_timing() {
+    let services: Vec<Service> = (0..1000)
+        .map(|i| {
+            let mut s = service(&format!("svc{i}"), "bundle exec puma -p $PORT");
+            s.user = Some("app".into());
+            s.env.insert("PORT".into(), (5000 + i).to_string());
+            s.env.insert("RAILS_ENV".into(), "production".into());
+            s
+        })
+        .collect();
+    let s = spec(services, vec![]);
+    let start = std::time::Instant::now();
+    let runs = 20;
+    let mut nodes = 0;
+    for _ in 0..runs {
+        nodes = build(&s, &opts()).unwrap().tree.len();
+    }
+    let per = start.elapsed() / runs;
+    println!("build: 1000 services, {nodes} paths: {per:?} per build");
+}
