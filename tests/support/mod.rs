@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod apply;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -39,3 +41,5 @@ impl Drop for GroupGuard {
         }
     }
 }
+
+pub mod proc;
