@@ -89,6 +89,30 @@ fn generated_scripts_run_under_debian_chpst() {
 }
 
 #[test]
+fn a_missing_cwd_stops_the_script_before_the_command() {
+    if !have_runit() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut web = service("web", "echo ran");
+    web.cwd = Some("/does/not/exist".into());
+    let mut o = opts();
+    o.root = Some(tmp.path().to_path_buf());
+    let m = build(&spec(vec![web], vec![]), &o).unwrap();
+    write_tree(&m, tmp.path());
+    let dir = tmp.path().join("etc/sv/web");
+    let out = Command::new(dir.join("run"))
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("ran"), "the command ran: {stdout}");
+    assert!(stdout.contains("/does/not/exist"), "no cd error: {stdout}");
+}
+
+#[test]
 fn chpst_switches_to_the_user_with_all_its_groups() {
     if !have_runit() {
         return;

@@ -173,7 +173,7 @@ fn full_service_modes_owners_and_scripts() {
     let m = build(&spec(vec![web], vec![]), &opts()).unwrap();
     assert_eq!(
         text(&m, "/etc/sv/web/run"),
-        "#!/bin/sh\nexec 2>&1\ncd /srv/shop/current\numask 022\n\
+        "#!/bin/sh\nexec 2>&1\ncd /srv/shop/current || exit 1\numask 022\n\
          exec chpst -u app:app:ssl-cert:adm -e ./env -m 1073741824 -o 65536 \
          bundle exec puma -C config/puma.rb\n"
     );
@@ -277,7 +277,7 @@ fn per_user_tree_and_its_runsvdir() {
     // The user's scripts already run as deploy (under runsvdir-deploy): no chpst -u.
     assert_eq!(
         text(&m, "/home/deploy/sv/api/run"),
-        "#!/bin/sh\nexec 2>&1\ncd /home/deploy/app/current\nexec chpst -e ./env ./bin/api\n"
+        "#!/bin/sh\nexec 2>&1\ncd /home/deploy/app/current || exit 1\nexec chpst -e ./env ./bin/api\n"
     );
     assert_eq!(
         text(&m, "/home/deploy/sv/api/log/run"),
@@ -340,7 +340,7 @@ fn sandbox_roots_script_paths_and_skips_switching_to_the_invoker() {
     let m = build(&spec(vec![web, other], vec![tree]), &o).unwrap();
     assert_eq!(
         text(&m, "/etc/sv/web/run"),
-        "#!/bin/sh\nexec 2>&1\ncd /tmp/sb/srv/web\nexec ./web\n"
+        "#!/bin/sh\nexec 2>&1\ncd /tmp/sb/srv/web || exit 1\nexec ./web\n"
     );
     assert_eq!(
         text(&m, "/etc/sv/web/log/run"),
