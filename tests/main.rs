@@ -6,6 +6,7 @@ mod crash;
 mod golden;
 mod hostile;
 mod plan;
+mod render_live;
 mod runsv;
 mod runsvdir;
 mod spec;
