@@ -5,4 +5,8 @@ mod apply;
 mod crash;
 mod hostile;
 mod plan;
+mod runsv;
+mod runsvdir;
+mod spec;
+mod supervise_compat;
 mod support;

@@ -41,3 +41,5 @@ impl Drop for GroupGuard {
         }
     }
 }
+
+pub mod proc;
