@@ -93,7 +93,7 @@ fn generated_tree_runs_under_debian_runit() {
     let config = std::fs::read_to_string(s.p("var/log/web/config")).unwrap();
     assert!(config.contains("s2000"), "{config}");
     let _cleanup = Cleanup(&s.root);
-    let child = Command::new("/usr/bin/runsvdir")
+    let mut child = Command::new("/usr/bin/runsvdir")
         .arg(s.p("etc/service"))
         .process_group(0)
         .stdin(Stdio::null())
@@ -101,7 +101,7 @@ fn generated_tree_runs_under_debian_runit() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let _group = GroupGuard(child.id() as i32);
+    let group = GroupGuard(child.id() as i32);
     let limit = Duration::from_secs(30);
     for svc in [
         "etc/service/web",
@@ -135,6 +135,8 @@ fn generated_tree_runs_under_debian_runit() {
     let out = s.expect("apply", &[], 0);
     assert_eq!(out.trim(), "no changes");
     assert!(sv_status(&s.p("etc/service/web")).starts_with("run: "));
+    drop(group);
+    let _ = child.wait();
 }
 
 #[test]
