@@ -36,6 +36,7 @@ use std::time::{Duration, Instant};
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::Signal;
 
+use super::extra::Extra;
 use super::files::SuperviseDir;
 use super::service::{Effect, Env, Now, Role, Service, Start};
 use crate::runit::errstr::io_errstr;
@@ -66,6 +67,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
 struct Slot {
     svc: Service,
     sup: SuperviseDir,
+    /// The extra record to write before the next poll (kept off the restart path).
+    extra: Option<Extra>,
 }
 
 struct Runsv {
@@ -84,6 +87,7 @@ struct Exec<'a> {
     name: &'a str,
     role: Role,
     sup: &'a SuperviseDir,
+    extra: &'a mut Option<Extra>,
     log_r: Option<RawFd>,
     log_w: Option<RawFd>,
 }
@@ -141,6 +145,7 @@ impl Runsv {
                     main_sup.open_control()?;
                     main_sup
                 },
+                extra: None,
             },
             log: None,
             pipe,
@@ -149,7 +154,11 @@ impl Runsv {
         r.write_initial(false);
         if let (Some(svc), Some(mut sup)) = (log, log_sup.take()) {
             sup.open_control()?;
-            r.log = Some(Slot { svc, sup });
+            r.log = Some(Slot {
+                svc,
+                sup,
+                extra: None,
+            });
             r.write_initial(true);
         }
         r.main.sup.open_ok()?;
@@ -205,6 +214,7 @@ impl Runsv {
             name: &self.name,
             role: slot.svc.role,
             sup: &slot.sup,
+            extra: &mut slot.extra,
             log_r,
             log_w,
         };
@@ -259,6 +269,7 @@ impl Runsv {
             self.drive(true, true, |s, _, now| s.tick(now));
             self.drive(false, true, |s, _, now| s.tick(now));
 
+            self.flush_extra();
             let (sig_ready, main_ready, log_ready) = self.wait();
             if sig_ready {
                 let mut chld = false;
@@ -296,7 +307,21 @@ impl Runsv {
                             self.pipe = None;
                         }
                     }
-                    _ => return 0,
+                    _ => {
+                        self.flush_extra();
+                        return 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the pending extra records (off the restart path: after the spawns).
+    fn flush_extra(&mut self) {
+        for slot in std::iter::once(&mut self.main).chain(self.log.as_mut()) {
+            if let Some(x) = slot.extra.take() {
+                if let Err(e) = slot.sup.write_extra(&x) {
+                    eprintln!("runsv {}: warning: {e}", self.name);
                 }
             }
         }
@@ -342,7 +367,10 @@ impl Exec<'_> {
     fn apply(&mut self, e: Effect) {
         let res = match e {
             Effect::Write(r) => self.sup.write_record(&r),
-            Effect::Extra(x) => self.sup.write_extra(&x),
+            Effect::Extra(x) => {
+                *self.extra = Some(x);
+                Ok(())
+            }
             Effect::Kill(pid, sig) => {
                 process::signal_child(pid, sig);
                 Ok(())
