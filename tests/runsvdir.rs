@@ -310,3 +310,28 @@ fn idle_runsvdir_and_runsv_wake_zero_times() {
     assert_eq!(before, after, "runsvdir/runsv woke while idle");
     stop(r);
 }
+
+#[test]
+fn a_repointed_scan_dir_symlink_is_followed_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    sleeper(&one.join("a"));
+    sleeper(&two.join("b"));
+    let scan = tmp.path().join("current");
+    symlink(&one, &scan).unwrap();
+    let r = start(Imp::Embedded, &scan, &[]);
+    wait_for(Duration::from_secs(5), || {
+        ok_alive(&one.join("a")).then_some(())
+    })
+    .unwrap();
+    wait_for(Duration::from_secs(5), || in_poll(r.pid()).then_some(())).expect("idle");
+    // runsvchdir's way: a new link renamed over the old one.
+    symlink(&two, tmp.path().join("next")).unwrap();
+    fs::rename(tmp.path().join("next"), &scan).unwrap();
+    wait_for(Duration::from_secs(2), || {
+        (ok_alive(&two.join("b")) && !ok_alive(&one.join("a"))).then_some(())
+    })
+    .expect("switched to the new directory without waiting for a tick");
+    assert_eq!(names(r.pid()), vec!["runsv b"]);
+    stop(r);
+}

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout};
-use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
+use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, WatchDescriptor};
 use nix::sys::signal::Signal;
 
 use super::scan::{Action, Entry, Table};
@@ -94,6 +94,10 @@ struct Runsvdir {
     signals: Signals,
     inotify: Option<Inotify>,
     watching: bool,
+    /// The watch on DIR itself, and on its parent (for DIR being replaced or, as a symlink,
+    /// repointed — Debian's runsvchdir — which DIR's own watch cannot see).
+    dir_wd: Option<WatchDescriptor>,
+    parent_wd: Option<WatchDescriptor>,
     table: Table,
     /// Scan at this time (debounced event, or a restart due).
     scan_at: Option<Instant>,
@@ -123,6 +127,8 @@ impl Runsvdir {
             signals,
             inotify,
             watching: false,
+            dir_wd: None,
+            parent_wd: None,
             table: Table::default(),
             scan_at: Some(Instant::now()),
             pending: false,
@@ -166,16 +172,29 @@ impl Runsvdir {
         if self.watching {
             return;
         }
-        if let Some(ino) = &self.inotify {
-            let flags = AddWatchFlags::IN_CREATE
-                | AddWatchFlags::IN_DELETE
-                | AddWatchFlags::IN_MOVED_FROM
-                | AddWatchFlags::IN_MOVED_TO
-                | AddWatchFlags::IN_ATTRIB
-                | AddWatchFlags::IN_DELETE_SELF
-                | AddWatchFlags::IN_MOVE_SELF
-                | AddWatchFlags::IN_ONLYDIR;
-            self.watching = ino.add_watch(&self.dir, flags).is_ok();
+        let Some(ino) = &self.inotify else { return };
+        if let Some(old) = self.dir_wd.take() {
+            let _ = ino.rm_watch(old);
+        }
+        let flags = AddWatchFlags::IN_CREATE
+            | AddWatchFlags::IN_DELETE
+            | AddWatchFlags::IN_MOVED_FROM
+            | AddWatchFlags::IN_MOVED_TO
+            | AddWatchFlags::IN_ATTRIB
+            | AddWatchFlags::IN_DELETE_SELF
+            | AddWatchFlags::IN_MOVE_SELF
+            | AddWatchFlags::IN_ONLYDIR;
+        self.dir_wd = ino.add_watch(&self.dir, flags).ok();
+        self.watching = self.dir_wd.is_some();
+        if self.parent_wd.is_none() {
+            if let Some(parent) = self.dir.parent() {
+                let flags = AddWatchFlags::IN_CREATE
+                    | AddWatchFlags::IN_DELETE
+                    | AddWatchFlags::IN_MOVED_FROM
+                    | AddWatchFlags::IN_MOVED_TO
+                    | AddWatchFlags::IN_ONLYDIR;
+                self.parent_wd = ino.add_watch(parent, flags).ok();
+            }
         }
     }
 
@@ -377,6 +396,16 @@ impl Runsvdir {
                 break;
             }
             for ev in events {
+                if Some(ev.wd) == self.parent_wd {
+                    // Only DIR's own name matters in its parent.
+                    if ev.name.as_deref() == self.dir.file_name() {
+                        lost_watch = true;
+                    }
+                    continue;
+                }
+                if Some(ev.wd) != self.dir_wd {
+                    continue; // a stale watch's last events
+                }
                 if ev.mask.intersects(
                     AddWatchFlags::IN_DELETE_SELF
                         | AddWatchFlags::IN_MOVE_SELF
