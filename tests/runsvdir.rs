@@ -335,3 +335,40 @@ fn a_repointed_scan_dir_symlink_is_followed_at_once() {
     assert_eq!(names(r.pid()), vec!["runsv b"]);
     stop(r);
 }
+
+#[test]
+fn usage_and_a_missing_dir_like_runit() {
+    let out = command(Imp::Embedded, "runsvdir").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "usage: runsvdir [-P] dir\n"
+    );
+    let out = command(Imp::Embedded, "runsvdir")
+        .arg("-P")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    // A missing DIR is not fatal: a warning, then it is picked up once it appears.
+    let tmp = tempfile::tempdir().unwrap();
+    let scan = tmp.path().join("later");
+    let mut c = command(Imp::Embedded, "runsvdir");
+    c.arg("later")
+        .arg(format!("log: {}", ".".repeat(80)))
+        .current_dir(tmp.path());
+    let r = spawn(c);
+    let title = wait_for(Duration::from_secs(5), || {
+        let c = fs::read(format!("/proc/{}/cmdline", r.pid())).ok()?;
+        let c = String::from_utf8_lossy(&c).into_owned();
+        c.contains("unable to stat later: file").then_some(c)
+    });
+    assert!(title.is_some(), "missing DIR warned about");
+    sleeper(&tmp.path().join("staged/a"));
+    fs::rename(tmp.path().join("staged"), &scan).unwrap();
+    wait_for(Duration::from_secs(10), || {
+        ok_alive(&scan.join("a")).then_some(())
+    })
+    .expect("picked up once DIR exists");
+    stop(r);
+}

@@ -207,11 +207,7 @@ impl Runsvdir {
             self.pending = true;
         }
         if let Err(e) = std::env::set_current_dir(&self.dir) {
-            self.warn(&format!(
-                "unable to stat {}: {}",
-                self.dir.display(),
-                io_errstr(&e)
-            ));
+            self.warn(&format!("unable to stat {}: {}", self.name, io_errstr(&e)));
             self.pending = true;
             return;
         }
@@ -220,7 +216,7 @@ impl Runsvdir {
             Err(e) => {
                 self.warn(&format!(
                     "unable to open directory {}: {}",
-                    self.dir.display(),
+                    self.name,
                     io_errstr(&e)
                 ));
                 self.pending = true;
@@ -234,7 +230,7 @@ impl Runsvdir {
                 Err(e) => {
                     self.warn(&format!(
                         "unable to read directory {}: {}",
-                        self.dir.display(),
+                        self.name,
                         io_errstr(&e)
                     ));
                     self.pending = true;
