@@ -8,14 +8,26 @@
 #   (e) idle wakeups (context switches) over 30 s of runsvdir and of all runsv together.
 # Prints each figure and the embedded/Debian ratios. Not a test: nothing here asserts.
 #
-# Usage: bench/supervise.sh [N]   (default N=1000; BIN=path/to/runitctl, default release build)
+# Usage: bench/supervise.sh [N]   (default N=1000)
+#   BIN=path/to/runitctl   measure that binary; by default the deployment build is made and
+#                          measured: static glibc, non-PIE (no load-time relocations, so each of
+#                          the N runsv processes keeps only ~56 kB private), in its own target dir:
+#                          RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static"
+#                          cargo build --release --target x86_64-unknown-linux-gnu
+#   BIN=target/release/runitctl measures the plain (PIE) release build instead.
 # Needs: Debian's runit (/usr/bin/runsvdir, runsv, svlogd), python3, root or enough ulimits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
 IDLE=${IDLE:-30}
-BIN=$(realpath "${BIN:-target/release/runitctl}")
-[ -x "$BIN" ] || { echo "build first: cargo build --release" >&2; exit 1; }
+if [ -z "${BIN:-}" ]; then
+  RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
+    cargo build --release --quiet --target x86_64-unknown-linux-gnu
+  BIN=target/x86_64-unknown-linux-gnu/release/runitctl
+fi
+BIN=$(realpath "$BIN")
+[ -x "$BIN" ] || { echo "bench: no binary at $BIN" >&2; exit 1; }
+echo "binary: $BIN ($(file -b "$BIN" | cut -d, -f1-2))"
 for p in runsvdir runsv svlogd; do
   [ -x /usr/bin/$p ] || { echo "bench: Debian's $p is missing" >&2; exit 1; }
 done

@@ -36,6 +36,7 @@ use std::time::{Duration, Instant};
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::Signal;
 
+use super::say;
 use super::extra::Extra;
 use super::files::SuperviseDir;
 use super::service::{Effect, Env, Now, Role, Service, Start};
@@ -50,14 +51,14 @@ pub fn main(args: Vec<OsString>) -> i32 {
     // The process name `ps`/`pstree` show (we may have been exec'd as /proc/self/exe).
     let _ = nix::sys::prctl::set_name(c"runsv");
     if args.len() != 2 {
-        eprintln!("usage: runsv dir");
+        say!("usage: runsv dir");
         return 1;
     }
     let name = args[1].to_string_lossy().into_owned();
     match Runsv::start(&args[1], &name) {
         Ok(mut r) => r.run(),
         Err(msg) => {
-            eprintln!("runsv {name}: fatal: {msg}");
+            say!("runsv {name}: fatal: {msg}");
             111
         }
     }
@@ -111,12 +112,12 @@ impl Runsv {
                 now,
             )),
             Ok(_) => {
-                eprintln!("runsv {name}: warning: ./log: not a directory.");
+                say!("runsv {name}: warning: ./log: not a directory.");
                 None
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {name}: warning: unable to stat() ./log: {}",
                     io_errstr(&e)
                 );
@@ -177,7 +178,7 @@ impl Runsv {
         if let Some(s) = slot {
             let rec = s.svc.record();
             if let Err(e) = s.sup.write_record(&rec) {
-                eprintln!("runsv {}: warning: {e}", self.name);
+                say!("runsv {}: warning: {e}", self.name);
             }
         }
     }
@@ -235,7 +236,7 @@ impl Runsv {
             match ex.spawn(what) {
                 Ok(pid) => fx = slot.svc.spawned(pid, what, now, automatic),
                 Err(e) => {
-                    eprintln!(
+                    say!(
                         "runsv {}: warning: unable to fork, sleeping: {}",
                         self.name,
                         io_errstr(&e)
@@ -321,7 +322,7 @@ impl Runsv {
         for slot in std::iter::once(&mut self.main).chain(self.log.as_mut()) {
             if let Some(x) = slot.extra.take() {
                 if let Err(e) = slot.sup.write_extra(&x) {
-                    eprintln!("runsv {}: warning: {e}", self.name);
+                    say!("runsv {}: warning: {e}", self.name);
                 }
             }
         }
@@ -382,7 +383,7 @@ impl Exec<'_> {
             Effect::Spawn(_) => Ok(()),
         };
         if let Err(msg) = res {
-            eprintln!("runsv {}: warning: {msg}", self.name);
+            say!("runsv {}: warning: {msg}", self.name);
         }
     }
 
@@ -436,7 +437,7 @@ impl Exec<'_> {
             Ok(_) => return false,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return false,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {}: warning: unable to stat {path}: {}",
                     self.name,
                     io_errstr(&e)
@@ -454,7 +455,7 @@ impl Exec<'_> {
         let pid = match process::spawn(&exec, &setup) {
             Ok(pid) => pid,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {}: warning: unable to fork for {path}: {}",
                     self.name,
                     io_errstr(&e)
@@ -465,7 +466,7 @@ impl Exec<'_> {
         match process::wait_pid(pid) {
             Ok(ws) => (ws.0 >> 8) & 0xff == 0,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {}: warning: unable to wait for child {path}: {}",
                     self.name,
                     io_errstr(&e)

@@ -25,6 +25,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, WatchDescriptor};
 use nix::sys::signal::Signal;
 
+use super::say;
 use super::scan::{Action, Entry, Table};
 use crate::runit::errstr::io_errstr;
 use crate::runit::tai64n::Tai64n;
@@ -53,7 +54,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         _ => {}
     }
     let Some(dir) = rest.first() else {
-        eprintln!("usage: runsvdir [-P] dir");
+        say!("usage: runsvdir [-P] dir");
         return 1;
     };
     let name = dir.to_string_lossy().into_owned();
@@ -61,8 +62,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let title = match rest.get(1) {
         Some(log) if log.len() >= 7 => ProcTitle::locate(log_index),
         Some(_) => {
-            eprintln!("runsvdir {name}: warning: log must have at least seven characters.");
-            eprintln!("runsvdir {name}: warning: log service disabled.");
+            say!("runsvdir {name}: warning: log must have at least seven characters.");
+            say!("runsvdir {name}: warning: log service disabled.");
             None
         }
         None => None,
@@ -70,7 +71,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let mut r = match Runsvdir::new(dir, &name, setsid) {
         Ok(r) => r,
         Err(msg) => {
-            eprintln!("runsvdir {name}: fatal: {msg}");
+            say!("runsvdir {name}: fatal: {msg}");
             return 100;
         }
     };
@@ -161,7 +162,7 @@ impl Runsvdir {
     }
 
     fn warn(&self, msg: &str) {
-        eprintln!("runsvdir {}: warning: {msg}", self.name);
+        say!("runsvdir {}: warning: {msg}", self.name);
     }
 
     fn mono(&self) -> Duration {
