@@ -3,8 +3,10 @@
 mod apply;
 #[cfg(feature = "fault-injection")]
 mod crash;
+mod golden;
 mod hostile;
 mod plan;
+mod render_live;
 mod runsv;
 mod runsvdir;
 mod spec;
