@@ -83,7 +83,7 @@ fn log_dir(g: &Global, a: &LogsArgs) -> Result<PathBuf, i32> {
     if a.service.contains('/') && as_path.is_dir() {
         return Ok(as_path.to_path_buf());
     }
-    let model = super::status::build_model(g, &a.spec)?;
+    let model = super::plan::prepare(g, &a.spec, g.root.clone())?.model;
     let found: Vec<_> = model
         .services
         .iter()

@@ -7,11 +7,9 @@
 //! the root). A directory instead of a spec is scanned the same way (`status ~deploy/service`).
 
 use super::Global;
-use crate::model::{self, Model, ModelOptions};
-use crate::plan::{self, disk_path, Plan};
+use crate::plan::disk_path;
 use crate::runit::tai64n::Tai64n;
 use crate::status::{self, Row, Source, EXIT_ERROR};
-use crate::users::{SystemUsers, UserDb};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -78,48 +76,19 @@ fn colour_wanted() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Loads and validates the spec and builds its model (scripts relocated under `--root`, as
-/// apply writes them). Prints diagnostics; Err is the exit code.
-pub(super) fn build_model(g: &Global, spec: &Path) -> Result<Model, i32> {
-    let loaded = super::common::load_spec(g, spec)?;
-    let users = SystemUsers;
-    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
-    let opts = ModelOptions::new(
-        &loaded.spec,
-        &users,
-        g.root.clone(),
-        exe,
-        users.current().name,
-    );
-    model::build(&loaded.spec, &opts).map_err(|e| {
-        eprintln!("{}: error: {e}", spec.display());
-        EXIT_ERROR
-    })
-}
-
-/// The spec's rows, with drift from a plan against disk (a plan that cannot be made is a
-/// warning: the rows then have no drift).
+/// The spec's rows, with drift from the same plan `runitctl plan` makes (a plan that cannot be
+/// made — its error printed — leaves the rows without drift).
 fn spec_rows(g: &Global, spec: &Path, now: Tai64n) -> Result<Vec<Row>, i32> {
-    let model = build_model(g, spec)?;
-    let plan = match make_plan(&model, g.root.as_deref()) {
-        Ok(p) => Some(p),
-        Err(e) => {
-            eprintln!("warning: drift unknown: {e}");
-            None
-        }
-    };
+    let prepared = super::plan::prepare(g, spec, g.root.clone())?;
+    let root = g.root.as_deref();
+    let plan = super::plan::make_plan(&prepared, root, true).ok();
+    if plan.is_none() {
+        eprintln!("warning: drift unknown");
+    }
     Ok(status::rows_from_model(
-        &model,
-        g.root.as_deref(),
+        &prepared.model,
+        root,
         plan.as_ref(),
         now,
     ))
-}
-
-fn make_plan(model: &Model, root: Option<&Path>) -> Result<Plan, String> {
-    let users = SystemUsers;
-    let ids = plan::resolve_owners(model, &users)?;
-    let is_root = nix::unistd::geteuid().is_root();
-    let obs = plan::observe_with(root, model, ids, is_root, true, &users)?;
-    Ok(plan::diff(model, &obs))
 }
