@@ -18,10 +18,8 @@ pub fn drift_by_service(plan: &Plan) -> BTreeMap<ServiceId, Drift> {
         match (&c.kind, &mut *entry) {
             (ChangeKind::Prune { .. }, e) => *e = Drift::Prune,
             (_, e) if new_dir => *e = Drift::Missing,
-            (_, Drift::Changed(paths)) => {
-                if paths.last() != Some(&c.path) {
-                    paths.push(c.path.clone());
-                }
+            (_, Drift::Changed(paths)) if paths.last() != Some(&c.path) => {
+                paths.push(c.path.clone());
             }
             _ => {}
         }

@@ -211,6 +211,78 @@ fn notes(rows: &[Row]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runit::status::{State, Status};
+    use crate::runit::tai64n::Tai64n;
+    use crate::supervise::extra::Extra;
+    use std::path::PathBuf;
+
+    fn running(name: &str, seconds: u64, restarts: Option<u64>) -> Row {
+        let status = Status {
+            stamp: Tai64n::now(),
+            pid: 4242,
+            paused: false,
+            want: b'u',
+            term: false,
+            state: State::Run,
+        };
+        let extra = restarts.map(|r| Extra {
+            starts: r + 1,
+            restarts: r,
+            last_exit: Some(LastExit::Exit(3)),
+            last_start: None,
+        });
+        Row {
+            service: name.into(),
+            user: None,
+            name: name.into(),
+            dir: PathBuf::from("/etc/sv").join(name),
+            link: None,
+            enabled: true,
+            expect_up: true,
+            main: Slot {
+                state: SlotState::Run,
+                status: Some(status),
+                seconds: Some(seconds),
+                normally_down: false,
+                extra,
+                error: None,
+            },
+            log: None,
+            drift: Some(Drift::InSync),
+        }
+    }
+
+    #[test]
+    fn aligned_columns_and_colour_only_when_asked() {
+        let rows = [running("web", 2, Some(4)), running("db", 4000, None)];
+        let plain = render_table(&rows, false);
+        assert!(!plain.contains('\x1b'));
+        let lines: Vec<&str> = plain.lines().collect();
+        assert_eq!(
+            lines[0],
+            "SERVICE  STATE  ENABLED  PID   UPTIME  RESTARTS  LAST EXIT  LOG  DRIFT"
+        );
+        assert_eq!(
+            lines[1],
+            "web      run    yes      4242  2s      4         exit 3     -    no"
+        );
+        assert_eq!(
+            lines[2],
+            "db       run    yes      4242  1h06m                        -    no"
+        );
+        assert_eq!(
+            lines[4],
+            "2 services: 2 running, 0 not running as they should"
+        );
+        let coloured = render_table(&rows, true);
+        // Under 5 s: red uptime; restarts yellow; run green; pid magenta.
+        assert!(coloured.contains("\x1b[31m2s\x1b[0m"), "{coloured}");
+        assert!(coloured.contains("\x1b[33m4\x1b[0m"));
+        assert!(coloured.contains("\x1b[32mrun\x1b[0m"));
+        assert!(coloured.contains("\x1b[35m4242\x1b[0m"));
+        let r = running("mid", 12, None);
+        assert!(render_table(&[r], true).contains("\x1b[33m12s\x1b[0m"));
+    }
 
     #[test]
     fn durations_and_exits() {
