@@ -55,7 +55,13 @@ pub fn show(
     if !dir.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::NotFound,
-            format!("{}: not a log directory", dir.display()),
+            "no such log directory",
+        ));
+    }
+    if dir.join("run").is_file() && !dir.join("current").exists() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a service directory, not a log directory (svlogd's directory is named in log/run)",
         ));
     }
     let mut current = Current::open(dir)?;
@@ -166,5 +172,8 @@ mod tests {
         assert_eq!(show_str(d, Some(100)), "1\n2\n3-split\n4\n5\n6\n");
         std::fs::remove_file(d.join("current")).unwrap();
         assert_eq!(show_str(d, Some(1)), "4\n");
+        std::fs::write(d.join("run"), "#!/bin/sh\n").unwrap();
+        let err = show(d, &Options::default(), &mut Vec::new(), &mut |_| true).unwrap_err();
+        assert!(err.to_string().contains("not a log directory"), "{err}");
     }
 }
