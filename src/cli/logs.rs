@@ -57,7 +57,8 @@ pub fn run(g: &Global, a: &LogsArgs) -> i32 {
         Some(s) => wait_signal(s, d),
         None => true,
     };
-    let mut out = std::io::stdout().lock();
+    // Buffered: show() flushes after each batch (each poll when following).
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     match logs::show(&dir, &opts, &mut out, &mut wait) {
         Ok(()) => 0,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
