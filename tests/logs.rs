@@ -164,6 +164,41 @@ fn follows_across_rotations_and_stops_on_sigint() {
 }
 
 #[test]
+fn follow_ends_cleanly_when_the_reader_goes_away() {
+    if !debian_runit("follow_ends_cleanly_when_the_reader_goes_away") {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("log");
+    let (_svlogd, mut stdin) = svlogd(&dir);
+    feed(&mut stdin, 1..=3);
+    let current = dir.join("current");
+    wait_for(LIMIT, || {
+        let c = std::fs::read_to_string(&current).ok()?;
+        c.contains("line 003").then_some(())
+    })
+    .expect("svlogd wrote the lines");
+    let mut c = Command::new(bin());
+    c.arg("logs")
+        .arg(format!("{}/", dir.display()))
+        .args(["-f", "-n", "1"])
+        .process_group(0)
+        .stdout(Stdio::piped());
+    let mut f = spawn(c);
+    let mut out = BufReader::new(f.child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.trim_end().ends_with("line 003"), "{first}");
+    drop(out);
+    // The next lines hit a closed pipe: EPIPE ends `logs -f` with 0, not a signal death.
+    let code = wait_for(LIMIT, || {
+        feed(&mut stdin, 4..=4);
+        f.child.try_wait().unwrap().map(|s| s.code())
+    });
+    assert_eq!(code, Some(Some(0)));
+}
+
+#[test]
 fn finds_a_spec_services_log_dir_under_root() {
     if !debian_runit("finds_a_spec_services_log_dir_under_root") {
         return;

@@ -290,3 +290,42 @@ fn sv_line_parser() {
     let (m, _) = parse_sv("fail: /x/a: runsv not running\n");
     assert_eq!(m.state, "no-runsv");
 }
+
+#[test]
+fn a_user_who_may_not_read_supervise_gets_unknown_and_exit_1() {
+    let name = "a_user_who_may_not_read_supervise_gets_unknown_and_exit_1";
+    if !debian_runit(name) || !crate::support::apply::am_root(name) {
+        return;
+    }
+    let s = applied(&spec("runit"));
+    let _r = start_runsvdir(Imp::Debian, &s.p("etc/service"));
+    wait_all_up(&s);
+    // Let nobody reach the sandbox; supervise/ stays 0700 root, as runsv makes it.
+    use std::os::unix::fs::PermissionsExt;
+    for d in [s.tmp.path(), s.root.as_path()] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = Command::new("/usr/bin/chpst")
+        .args(["-u", "nobody"])
+        .arg(bin())
+        .arg("status")
+        .arg(s.p("etc/service"))
+        .arg("--json")
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    let web = row(&doc, "web");
+    assert_eq!(web["state"], "unknown");
+    assert_eq!(web["error"], "unable to open supervise/ok: access denied");
+    assert!(web["healthy"].is_null());
+    assert!(web["pid"].is_null());
+    assert_eq!(
+        row(&doc, "idle")["healthy"],
+        true,
+        "should be down: no matter"
+    );
+    assert_eq!(doc["summary"]["unknown"], 2, "web and runsvdir-deploy");
+    assert_eq!(out.status.code(), Some(1));
+}

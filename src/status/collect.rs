@@ -101,6 +101,7 @@ fn read_row(id: &ServiceId, dir: PathBuf, link: Option<PathBuf>, now: Tai64n) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::row::Health;
     use crate::status::slot::SlotState;
 
     #[test]
@@ -124,6 +125,7 @@ mod tests {
         assert!(rows[0].expect_up && !rows[1].expect_up);
         assert_eq!(rows[2].main.state, SlotState::Missing);
         assert!(rows.iter().all(|r| r.enabled && r.drift.is_none()));
-        assert!(!rows[0].healthy() && rows[1].healthy());
+        assert_eq!(rows[0].health(), Health::NotRunning);
+        assert_eq!(rows[1].health(), Health::Ok);
     }
 }

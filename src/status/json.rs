@@ -1,7 +1,7 @@
 //! The stable JSON form of `runitctl status --json` (`"version": 1`). Fields are only ever
 //! added within a version; absent facts are `null`, never omitted. See docs/status.md.
 
-use super::row::{Drift, Row};
+use super::row::{Drift, Health, Row};
 use super::slot::Slot;
 use super::summary::Summary;
 use crate::supervise::extra::LastExit;
@@ -46,7 +46,12 @@ fn row_json(r: &Row) -> Value {
         "expect".into(),
         json!(if r.expect_up { "up" } else { "down" }),
     );
-    m.insert("healthy".into(), json!(r.healthy()));
+    let healthy = match r.health() {
+        Health::Ok => json!(true),
+        Health::NotRunning => json!(false),
+        Health::Unknown => Value::Null,
+    };
+    m.insert("healthy".into(), healthy);
     m.extend(slot_json(&r.main));
     let log = r.log.as_ref().map(|l| Value::Object(slot_json(l)));
     m.insert("log".into(), log.unwrap_or(Value::Null));

@@ -21,7 +21,7 @@ pub use collect::{rows_from_dir, rows_from_model};
 pub use drift::{drift_by_service, prunes};
 pub use json::{render_json, Source, VERSION};
 pub use probe::{probe, Liveness};
-pub use row::{Drift, Row};
+pub use row::{Drift, Health, Row};
 pub use slot::{Slot, SlotState};
 pub use summary::{Summary, EXIT_DRIFT, EXIT_ERROR, EXIT_NOT_RUNNING, EXIT_OK};
 pub use table::{human_secs, last_exit, render_table};

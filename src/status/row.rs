@@ -57,18 +57,38 @@ pub struct Row {
     pub drift: Option<Drift>,
 }
 
+/// Whether a service is doing what it should.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Should be down, or runs (with its logger).
+    Ok,
+    /// Should run, and it or its logger does not.
+    NotRunning,
+    /// Should run, and its state (or its logger's) could not be read.
+    Unknown,
+}
+
 impl Row {
-    /// True unless the service should be up and is not, or its logger should be up and is
-    /// not (lines would be lost).
-    pub fn healthy(&self) -> bool {
+    /// Checks the service and, unless `log/down` exists, its logger (lines would be lost).
+    pub fn health(&self) -> Health {
         if !self.expect_up {
-            return true;
+            return Health::Ok;
         }
-        let log_ok = self
-            .log
-            .as_ref()
-            .is_none_or(|l| l.normally_down || l.state == SlotState::Run);
-        self.main.is_up() && log_ok
+        let log = self.log.as_ref().filter(|l| !l.normally_down);
+        let slots = std::iter::once(&self.main).chain(log);
+        let mut unknown = false;
+        for s in slots {
+            match s.state {
+                SlotState::Run => {}
+                SlotState::Unknown => unknown = true,
+                _ => return Health::NotRunning,
+            }
+        }
+        if unknown {
+            Health::Unknown
+        } else {
+            Health::Ok
+        }
     }
 
     pub fn drifted(&self) -> bool {

@@ -170,6 +170,9 @@ fn summary_line(s: &Summary) -> String {
         "\n{} {noun}: {} running, {} not running as they should",
         s.services, s.running, s.not_running
     );
+    if s.unknown > 0 {
+        line.push_str(&format!(", {} unreadable", s.unknown));
+    }
     if s.drifted > 0 {
         line.push_str(&format!(", {} drifted from the spec", s.drifted));
     }
