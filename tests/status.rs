@@ -329,3 +329,52 @@ fn a_user_who_may_not_read_supervise_gets_unknown_and_exit_1() {
     assert_eq!(doc["summary"]["unknown"], 2, "web and runsvdir-deploy");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// The JSON keys docs/status.md promises, always present (null when they do not apply).
+#[test]
+fn json_keys_are_stable() {
+    let s = applied(&spec("runit"));
+    let (doc, _) = status_json(&s);
+    let keys = |v: &Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&doc),
+        ["exit", "services", "source", "summary", "version"]
+    );
+    assert_eq!(keys(&doc["source"]), ["service_dir", "spec"]);
+    assert_eq!(
+        keys(&doc["summary"]),
+        ["drifted", "not_running", "running", "services", "unknown"]
+    );
+    let slot = [
+        "error",
+        "got_term",
+        "last_exit",
+        "last_start",
+        "normally",
+        "paused",
+        "pid",
+        "restarts",
+        "seconds",
+        "since",
+        "starts",
+        "state",
+        "want",
+    ];
+    let mut row_keys: Vec<&str> = slot.to_vec();
+    row_keys.extend([
+        "dir", "drift", "enabled", "expect", "healthy", "log", "name", "service", "user",
+    ]);
+    row_keys.sort();
+    for r in doc["services"].as_array().unwrap() {
+        assert_eq!(keys(r), row_keys, "{r:#}");
+        if !r["log"].is_null() {
+            assert_eq!(keys(&r["log"]), slot, "{r:#}");
+        }
+        assert_eq!(keys(&r["drift"]), ["paths", "state"]);
+    }
+    assert!(!row(&doc, "web")["log"].is_null());
+}
