@@ -6,6 +6,7 @@
 pub mod apply;
 pub mod chpst;
 pub mod cli;
+pub mod import;
 pub mod model;
 pub mod multicall;
 pub mod plan;
