@@ -17,7 +17,7 @@ fn plain_is_safe(s: &str) -> bool {
     let special_start = "-?:,[]{}#&*!|>'\"%@`~".contains(first)
         || first.is_ascii_digit()
         || first == '+'
-        || first == '.';
+        || (first == '.' && !s.starts_with("./") && !s.starts_with("../"));
     let lower = s.to_ascii_lowercase();
     let keyword = matches!(
         lower.as_str(),
@@ -47,6 +47,8 @@ mod tests {
             "node server.js --port=$PORT"
         );
         assert_eq!(scalar("sh -c 'a && b'"), "sh -c 'a && b'");
+        assert_eq!(scalar("./bin/web"), "./bin/web");
+        assert_eq!(scalar(".5"), "\".5\"");
     }
 
     #[test]

@@ -1,0 +1,116 @@
+//! `runitctl import procfile`: golden cases over `fixtures/procfile/*/` (each holds a Procfile,
+//! its env files and an `args` file with one flag per line), the `--out` and default-directory
+//! behaviour, and every successful import fed to `runitctl check` and `plan`.
+
+use crate::support::bin;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `runitctl import procfile Procfile ARGS…` in `dir`.
+fn import_in(dir: &Path, args: &[String]) -> Output {
+    Command::new(bin())
+        .current_dir(dir)
+        .args(["import", "procfile", "Procfile"])
+        .args(args)
+        .output()
+        .expect("runitctl runs")
+}
+
+fn fixture_args(case: &Path) -> Vec<String> {
+    std::fs::read_to_string(case.join("args"))
+        .expect("args file")
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn transcript(out: &Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn golden_imports() {
+    insta::glob!("../fixtures/procfile", "*/args", |args_path| {
+        let case = args_path.parent().unwrap();
+        let out = import_in(case, &fixture_args(case));
+        let name = case.file_name().unwrap().to_string_lossy();
+        // error-* cases fail with exit 1 and nothing on stdout; the others succeed.
+        if name.starts_with("error-") {
+            assert_eq!(out.status.code(), Some(1), "{name}");
+            assert!(out.stdout.is_empty(), "{name}");
+        } else {
+            assert_eq!(out.status.code(), Some(0), "{name}: {}", transcript(&out));
+        }
+        insta::assert_snapshot!(transcript(&out));
+    });
+}
+
+#[test]
+fn out_writes_the_file_and_nothing_on_stdout() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("Procfile"), "web: ./web\n").unwrap();
+    let target = t.path().join("services.yaml");
+    std::fs::write(&target, "old").unwrap();
+    let out = import_in(
+        t.path(),
+        &[
+            "--app".into(),
+            "a".into(),
+            "-o".into(),
+            "services.yaml".into(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(out.stdout.is_empty());
+    let yaml = std::fs::read_to_string(&target).unwrap();
+    assert!(yaml.contains("  a-web:\n    run: ./web\n"), "{yaml}");
+    let leftovers: Vec<_> = std::fs::read_dir(t.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn defaults_take_app_and_cwd_from_the_procfile_directory() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("billing_api");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(app.join("Procfile"), "web: ./web\n").unwrap();
+    let out = Command::new(bin())
+        .current_dir(t.path())
+        .args(["import", "procfile", "billing_api/./Procfile"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let cwd = app.display().to_string();
+    assert!(yaml.contains("project: billing-api\n"), "{yaml}");
+    assert!(
+        yaml.contains(&format!(
+            "  billing-api-web:\n    run: ./web\n    cwd: {cwd}\n"
+        )),
+        "{yaml}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "warning: app name `billing_api` becomes `billing-api`\n"
+    );
+}
+
+#[test]
+fn a_missing_procfile_is_a_clear_error() {
+    let t = tempfile::tempdir().unwrap();
+    let out = import_in(t.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot read Procfile: No such file or directory (os error 2)\n"
+    );
+}
