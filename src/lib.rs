@@ -4,6 +4,7 @@
 //! The two halves meet only in [`runit`], the leaf module of runit's on-disk formats.
 
 pub mod apply;
+pub mod bootstrap;
 pub mod chpst;
 pub mod cli;
 pub mod import;
