@@ -114,3 +114,27 @@ fn a_missing_procfile_is_a_clear_error() {
         "error: cannot read Procfile: No such file or directory (os error 2)\n"
     );
 }
+
+#[test]
+fn every_golden_import_checks_and_plans() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/procfile");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let case = entry.unwrap().path();
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("error-") || !case.join("args").exists() {
+            continue;
+        }
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        let spec = t.path().join("services.yaml");
+        let mut args = fixture_args(&case);
+        args.extend(["--out".to_string(), spec.display().to_string()]);
+        let out = import_in(&case, &args);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", transcript(&out));
+        crate::support::integrations::assert_checks_and_plans(&root, &spec);
+        cases += 1;
+    }
+    assert!(cases >= 4, "only {cases} golden imports found");
+}
