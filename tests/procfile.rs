@@ -138,3 +138,68 @@ fn every_golden_import_checks_and_plans() {
     }
     assert!(cases >= 4, "only {cases} golden imports found");
 }
+
+// CI plans (examples/ci): the drift check fails a pipeline when plan finds changes. Its spec
+// here is a Procfile import, planned into an empty sandbox root: everything is "drift".
+
+fn examples_ci() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci")
+}
+
+#[test]
+fn ci_examples_are_valid_yaml_and_shell() {
+    use saphyr::{LoadableYamlNode, Yaml};
+    for name in ["github-actions.yml", "gitlab-ci.yml"] {
+        let text = std::fs::read_to_string(examples_ci().join(name)).unwrap();
+        let docs = Yaml::load_from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(docs[0].is_mapping(), "{name}");
+        assert!(
+            text.contains("drift-check.sh"),
+            "{name} does not run the drift check"
+        );
+    }
+    let out = Command::new("sh")
+        .arg("-n")
+        .arg(examples_ci().join("drift-check.sh"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", transcript(&out));
+}
+
+#[test]
+fn drift_check_fails_on_pending_changes_and_on_bad_specs() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let spec = t.path().join("services.yaml");
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/procfile/django");
+    let mut args = fixture_args(&case);
+    args.extend(["--out".to_string(), spec.display().to_string()]);
+    assert_eq!(import_in(&case, &args).status.code(), Some(0));
+
+    let drift = |spec: &Path| {
+        Command::new(examples_ci().join("drift-check.sh"))
+            .arg(spec)
+            .arg("--root")
+            .arg(&root)
+            .env("RUNITCTL", bin())
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .output()
+            .unwrap()
+    };
+    let out = drift(&spec);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("drift-check: DRIFT:"), "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("shop-py-web"),
+        "the plan names the services: {}",
+        transcript(&out)
+    );
+
+    let bad = t.path().join("bad.yaml");
+    std::fs::write(&bad, "services:\n  web:\n    rnu: ./web\n").unwrap();
+    let out = drift(&bad);
+    assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a valid spec"));
+}

@@ -64,4 +64,57 @@ mod tests {
         assert_eq!(scalar("say \"hi\""), "say \"hi\"");
         assert_eq!(scalar("tab\there"), "\"tab\\there\"");
     }
+
+    #[test]
+    fn every_scalar_reads_back_as_the_same_string() {
+        use saphyr::{LoadableYamlNode, Yaml};
+        let tricky = [
+            "plain words",
+            "",
+            "5000",
+            "0x1F",
+            "1e3",
+            ".5",
+            "./bin/web",
+            "yes",
+            "No",
+            "null",
+            "~",
+            "true",
+            "a: b",
+            "a:b",
+            "x #y",
+            "x#y",
+            "-v",
+            "- item",
+            "? q",
+            "[a]",
+            "{a}",
+            "*ref",
+            "&anchor",
+            "!tag",
+            "|",
+            ">",
+            "%x",
+            "@x",
+            "`x`",
+            "'q'",
+            "\"q\"",
+            " lead",
+            "trail ",
+            "tab\tin",
+            "say \"hi\"",
+            "a, b",
+            "ünïcödé",
+            "$PORT",
+            "kill -QUIT $(cat supervise/pid)",
+            "a\\b",
+            "end:",
+        ];
+        for s in tricky {
+            let text = format!("k: {}\n", scalar(s));
+            let docs = Yaml::load_from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(docs[0]["k"].as_str(), Some(s), "{text}");
+        }
+    }
 }
