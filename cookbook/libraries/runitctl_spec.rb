@@ -293,11 +293,17 @@ module RunitctlCookbook
       cmd << spec.to_s
     end
 
-    # `runitctl sv [-w SEC] VERB DIR`, the service addressed by its absolute path.
+    # `runitctl sv [-w SEC] VERB DIR...`, services addressed by absolute paths.
     def sv(bin:, verb:, service_path:, timeout: nil)
       cmd = [bin.to_s, 'sv']
       cmd += ['-w', timeout.to_s] if timeout
-      cmd + [verb.to_s, service_path.to_s]
+      cmd + [verb.to_s] + Array(service_path).map(&:to_s)
+    end
+
+    # The service names a declaration expands to: NAME, or NAME-1 … NAME-N with instances N > 1.
+    def instance_names(name, instances = nil)
+      n = instances.to_i
+      n > 1 ? (1..n).map { |i| "#{name}-#{i}" } : [name.to_s]
     end
 
     # Where a service's enable link lives: `<service_dir>/<name>` (under root when given).

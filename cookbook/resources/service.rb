@@ -81,15 +81,15 @@ action_class do
   def sv(verb)
     attrs = node['runitctl']
     dir = new_resource.owner ? (new_resource.service_dir || ::File.join(new_resource.home || ::Dir.home(new_resource.owner), 'service')) : (attrs['service_dir'] || '/etc/service')
-    name = new_resource.service_name
-    name = "#{name}/log" if verb == :reload_log
-    path = RunitctlCookbook::Commands.service_path(name: name, service_dir: dir, root: attrs['root'])
+    names = RunitctlCookbook::Commands.instance_names(new_resource.service_name, new_resource.instances)
+    names = names.map { |n| "#{n}/log" } if verb == :reload_log
+    path = names.map { |n| RunitctlCookbook::Commands.service_path(name: n, service_dir: dir, root: attrs['root']) }
     cmd = RunitctlCookbook::Commands.sv(bin: attrs['bin'], verb: SV_VERBS.fetch(verb), service_path: path,
                                         timeout: new_resource.sv_timeout)
     if verb == :status
       Chef::Log.info(shell_out(*cmd).stdout)
     else
-      converge_by("runitctl sv #{SV_VERBS.fetch(verb)} #{path}") { shell_out!(*cmd) }
+      converge_by("runitctl sv #{SV_VERBS.fetch(verb)} #{path.join(' ')}") { shell_out!(*cmd) }
     end
   end
 end

@@ -171,6 +171,10 @@ class CommandsTest < Minitest::Test
                  C.apply(bin: 'runitctl', spec: 's.json', root: '/r', wait: true, timeout: 60)
     assert_equal %w(runitctl sv -w 30 restart /etc/service/web),
                  C.sv(bin: 'runitctl', verb: :restart, service_path: '/etc/service/web', timeout: 30)
+    assert_equal %w(runitctl sv hup /etc/service/w-1 /etc/service/w-2),
+                 C.sv(bin: 'runitctl', verb: 'hup', service_path: %w(/etc/service/w-1 /etc/service/w-2))
+    assert_equal %w(web-1 web-2 web-3), C.instance_names('web', 3)
+    assert_equal %w(web), C.instance_names('web', nil)
     assert_equal '/etc/service/web', C.service_path(name: 'web')
     assert_equal '/r/home/d/service/api', C.service_path(name: 'api', service_dir: '/home/d/service', root: '/r')
   end
