@@ -34,22 +34,22 @@ action :apply do
     mode '0755'
   end
 
-  # Validate first: a spec runitctl rejects never replaces the one in place.
-  file candidate do
-    content json
-    mode '0600'
-    sensitive true
+  # Validate first: a spec runitctl rejects never replaces the one in place. The scratch copy
+  # (beside the spec, so relative template paths resolve the same) is plain Ruby, not a Chef
+  # resource: writing and removing it must not count as a change that notifies subscribers.
+  ::File.delete(candidate) if ::File.exist?(candidate)
+  begin
+    ::File.write(candidate, json, perm: 0o600)
+    check = shell_out(*lib::Commands.check(bin: new_resource.bin, spec: candidate, root: new_resource.root))
+  ensure
+    ::File.delete(candidate) if ::File.exist?(candidate)
   end
-  check = shell_out(*lib::Commands.check(bin: new_resource.bin, spec: candidate, root: new_resource.root))
   raise lib::Error, "runitctl check rejected the spec:\n#{check.stderr}#{check.stdout}" unless check.exitstatus == 0
 
   file path do
     content json
     mode '0600'
     sensitive true # env values are often secrets
-  end
-  file candidate do
-    action :delete
   end
 
   result = shell_out(*lib::Commands.plan(bin: new_resource.bin, spec: path, root: new_resource.root))
