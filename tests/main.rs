@@ -3,4 +3,5 @@
 mod bootstrap;
 mod cookbook;
 mod procfile;
+mod spec;
 mod support;

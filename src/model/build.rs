@@ -1,0 +1,87 @@
+//! Spec → [`Model`]: the system tree, each user's tree and its `runsvdir-<user>` service, every
+//! service's entries, then each service's marker (which hashes the rest).
+
+use super::builder::TreeBuilder;
+use super::context::{Ctx, Place};
+use super::error::BuildError;
+use super::marker::{marker_text, service_hash};
+use super::options::ModelOptions;
+use super::service::add_service;
+use super::types::{FileClass, ManagedTree, Model, Owner, ServiceModel};
+use super::user_runsvdir::add_user_runsvdir;
+use crate::spec::Spec;
+
+/// Builds the desired tree of `spec`. Pure: no I/O. Fails only on a user template that does
+/// not render, or two entries wanting one path.
+pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
+    let ctx = Ctx::new(spec, opts);
+    let mut b = TreeBuilder::default();
+    let mut services: Vec<ServiceModel> = Vec::new();
+    let mut trees: Vec<ManagedTree> = Vec::new();
+
+    let root = Owner::root();
+    b.dir(&spec.sv_dir, 0o755, &root, FileClass::Root, None)?;
+    b.dir(&spec.service_dir, 0o755, &root, FileClass::Root, None)?;
+    trees.push(ManagedTree {
+        user: None,
+        sv_dir: spec.sv_dir.clone(),
+        service_dir: spec.service_dir.clone(),
+        owner: root.clone(),
+    });
+    let system = Place {
+        sv_dir: &spec.sv_dir,
+        service_dir: &spec.service_dir,
+        account: None,
+        owner: root,
+    };
+    for svc in &spec.services {
+        services.push(add_service(&mut b, &ctx, &system, svc)?);
+    }
+
+    for tree in &spec.users {
+        services.push(add_user_runsvdir(&mut b, &ctx, tree)?);
+        let owner = ctx.owner_of(&tree.account.effective);
+        b.dir(&tree.sv_dir, 0o755, &owner, FileClass::Root, None)?;
+        b.dir(&tree.service_dir, 0o755, &owner, FileClass::Root, None)?;
+        trees.push(ManagedTree {
+            user: Some(tree.account.name.clone()),
+            sv_dir: tree.sv_dir.clone(),
+            service_dir: tree.service_dir.clone(),
+            owner: owner.clone(),
+        });
+        let place = Place {
+            sv_dir: &tree.sv_dir,
+            service_dir: &tree.service_dir,
+            account: Some(&tree.account),
+            owner,
+        };
+        for svc in &tree.services {
+            services.push(add_service(&mut b, &ctx, &place, svc)?);
+        }
+    }
+
+    for s in &services {
+        let hash = service_hash(&b.tree, &s.id);
+        let owner = b
+            .tree
+            .get(&s.dir)
+            .map(|n| n.owner.clone())
+            .unwrap_or_else(Owner::root);
+        let text = marker_text(&spec.project, &spec.path, hash);
+        b.file(
+            &s.dir.join(".runitctl"),
+            text,
+            0o644,
+            &owner,
+            FileClass::Marker,
+            &s.id,
+        )?;
+    }
+
+    Ok(Model {
+        project: spec.project.clone(),
+        tree: b.tree,
+        services,
+        trees,
+    })
+}
