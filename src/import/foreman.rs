@@ -291,9 +291,10 @@ fn app_name(
         ),
     };
     let app = dashed(&raw);
-    if !is_service_name(&app) {
+    // The app is also the spec's `project` ([A-Za-z0-9._-]+), so no `@` here.
+    if !is_service_name(&app) || app.contains('@') {
         return Err(ImportError::one(format!(
-            "error: app name `{raw}` (from {from}) cannot prefix service names; pass --app NAME (letters, digits, `.`, `@`, `-`)"
+            "error: app name `{raw}` (from {from}) cannot prefix service names; pass --app NAME (letters, digits, `.`, `-`)"
         )));
     }
     if app != raw {
@@ -396,6 +397,24 @@ mod tests {
             e.to_string(),
             "error: processes `web` and `web-2` both give the service name `a-web-2`"
         );
+    }
+
+    #[test]
+    fn app_names_must_suit_project_and_service_names() {
+        let t = tempfile::tempdir().unwrap();
+        let procfile = write(t.path(), "Procfile", "web: a\n");
+        for bad in ["a@b", "-x", "a b", ""] {
+            let e = import_procfile(&ProcfileImport {
+                procfile: procfile.clone(),
+                app: Some(bad.into()),
+                ..Default::default()
+            })
+            .unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("error: app name `{bad}` (from --app) cannot prefix service names; pass --app NAME (letters, digits, `.`, `-`)")
+            );
+        }
     }
 
     #[test]
