@@ -90,7 +90,7 @@ fn library_spec_for_a_realistic_node_checks_and_plans() {
     assert_eq!(json["services"]["shop-web"]["instances"], 2);
     let plan = assert_checks_and_plans(&root, &spec);
 
-    // The library reads runitctl's own plan JSON: changed, and every service listed.
+    // The library reads runitctl's own plan JSON: changed, every new service listed as created.
     let plan_file = t.path().join("plan.json");
     std::fs::write(&plan_file, &plan).unwrap();
     let out = Command::new("ruby")
@@ -99,7 +99,8 @@ fn library_spec_for_a_realistic_node_checks_and_plans() {
         .arg(
             "require_relative 'libraries/runitctl_spec'; \
              p = RunitctlCookbook::Plan.from_result(2, File.read(ARGV[0])); \
-             puts p.changed?; puts p.services.map { |s| s['name'] }.sort.join(',')",
+             puts p.changed?; puts p.changed_services.sort.join(','); \
+             puts p.created?('shop-web-1')",
         )
         .arg(&plan_file)
         .output()
@@ -112,4 +113,5 @@ fn library_spec_for_a_realistic_node_checks_and_plans() {
     for svc in ["shop-web-1", "shop-web-2", "shop-worker", "api"] {
         assert!(names.split(',').any(|n| n == svc), "{svc} not in {names}");
     }
+    assert_eq!(lines.next(), Some("true"), "shop-web-1 is new: {text}");
 }

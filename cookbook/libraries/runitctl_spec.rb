@@ -357,7 +357,8 @@ module RunitctlCookbook
       @changes = Array(data['changes'])
       @summary = data['summary'].is_a?(Hash) ? data['summary'] : {}
       @services = Array(data['services']).select { |s| s.is_a?(Hash) && s['name'] }.map do |s|
-        { 'name' => s['name'].to_s, 'user' => s['user'], 'actions' => Array(s['actions']).map { |a| action_name(a) } }
+        { 'name' => s['name'].to_s, 'user' => s['user'], 'created' => s['created'] == true,
+          'actions' => Array(s['actions']).map { |a| action_name(a) } }
       end
     end
 
@@ -375,17 +376,24 @@ module RunitctlCookbook
                .flat_map { |s| s['actions'] }
     end
 
-    # Names of the services with planned actions.
+    # Names of the services the plan touches (plan lists only those), in plan order.
     def changed_services
-      @services.reject { |s| s['actions'].empty? }.map { |s| s['name'] }.uniq
+      @services.map { |s| s['name'] }.uniq
     end
 
-    # One line for logs: "3 changes: web (restart), worker (create)".
+    # Whether the plan creates `name` (runsv will start it; no restart).
+    def created?(name, user: nil)
+      @services.any? { |s| s['name'] == name.to_s && (user.nil? || s['user'] == user) && s['created'] }
+    end
+
+    # One line for logs: "3 changes: web (created), worker (restart), clock".
     def describe
       return 'in sync' if in_sync?
 
-      per = @services.reject { |s| s['actions'].empty? }
-                     .map { |s| "#{s['user'] ? "#{s['user']}/" : ''}#{s['name']} (#{s['actions'].join(', ')})" }
+      per = @services.map do |s|
+        what = (s['created'] ? ['created'] : []) + s['actions']
+        "#{s['user'] ? "#{s['user']}/" : ''}#{s['name']}#{what.empty? ? '' : " (#{what.join(', ')})"}"
+      end
       count = @changes.size
       head = "#{count} change#{count == 1 ? '' : 's'}"
       per.empty? ? head : "#{head}: #{per.join(', ')}"

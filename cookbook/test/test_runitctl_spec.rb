@@ -203,13 +203,17 @@ class PlanTest < Minitest::Test
     plan = P.from_result(2, fixture('plan_changes.json'))
     assert plan.changed?
     refute plan.in_sync?
-    assert_equal %w(shop-web-1 shop-worker api), plan.changed_services
+    assert_equal %w(shop-web-1 shop-worker shop-clock api), plan.changed_services
+    assert plan.created?('shop-web-1')
+    refute plan.created?('shop-worker')
+    assert_equal [], plan.actions_for('shop-web-1')
     assert_equal ['restart'], plan.actions_for('shop-worker')
-    assert_equal %w(restart hup-log), plan.actions_for('api', user: 'deploy')
+    assert_equal %w(restart-log hup-log), plan.actions_for('api', user: 'deploy')
     assert_equal [], plan.actions_for('api', user: 'other')
     assert_equal 4, plan.changes.size
-    assert_equal 2, plan.summary['restart']
-    assert_equal '4 changes: shop-web-1 (create), shop-worker (restart), deploy/api (restart, hup-log)', plan.describe
+    assert_equal 2, plan.summary['update']
+    assert_equal '4 changes: shop-web-1 (created), shop-worker (restart), shop-clock, deploy/api (restart-log, hup-log)',
+                 plan.describe
   end
 
   def test_in_sync
@@ -217,6 +221,7 @@ class PlanTest < Minitest::Test
     refute plan.changed?
     assert_equal [], plan.changed_services
     assert_equal 'in sync', plan.describe
+    assert_equal 42, plan.summary['unchanged']
   end
 
   def test_errors
