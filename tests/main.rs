@@ -1,7 +1,15 @@
 //! The one integration-test binary (it links once). Each area has its own module.
 
+mod apply;
 mod bootstrap;
 mod cookbook;
+#[cfg(feature = "fault-injection")]
+mod crash;
+mod hostile;
+mod plan;
 mod procfile;
+mod runsv;
+mod runsvdir;
 mod spec;
+mod supervise_compat;
 mod support;

@@ -137,7 +137,13 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
 
 /// The parser's error at its position; a duplicated key is named and underlined.
 fn syntax_error(src: &str, e: &saphyr::ScanError) -> SyntaxError {
-    let (line, col) = (e.marker().line().max(1), e.marker().col() + 1);
+    let (mut line, mut col) = (e.marker().line().max(1), e.marker().col() + 1);
+    // At the end of input the parser points past the last line: show the last line instead.
+    let lines = src.lines().count();
+    if line > lines && lines > 0 {
+        line = lines;
+        col = src.lines().last().unwrap_or("").chars().count() + 1;
+    }
     let mut err = SyntaxError {
         pos: Pos {
             line,
@@ -306,6 +312,12 @@ mod tests {
         let e = parse("a: 1\na: 2\n").unwrap_err();
         assert_eq!(e.pos.line, 2);
         assert_eq!(e.message, "duplicate key `a` (YAML keys must be unique)");
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_input_points_at_the_last_line() {
+        let e = parse("services:\n  web: {run: x\n").unwrap_err();
+        assert_eq!((e.pos.line, e.pos.col), (2, 15));
     }
 
     #[test]

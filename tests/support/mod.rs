@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod apply;
 pub mod integrations;
 
 use std::path::PathBuf;
@@ -41,3 +42,5 @@ impl Drop for GroupGuard {
         }
     }
 }
+
+pub mod proc;
