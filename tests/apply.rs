@@ -93,7 +93,7 @@ fn generated_tree_runs_under_debian_runit() {
     let config = std::fs::read_to_string(s.p("var/log/web/config")).unwrap();
     assert!(config.contains("s2000"), "{config}");
     let _cleanup = Cleanup(&s.root);
-    let child = Command::new("/usr/bin/runsvdir")
+    let mut child = Command::new("/usr/bin/runsvdir")
         .arg(s.p("etc/service"))
         .process_group(0)
         .stdin(Stdio::null())
@@ -101,7 +101,7 @@ fn generated_tree_runs_under_debian_runit() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let _group = GroupGuard(child.id() as i32);
+    let group = GroupGuard(child.id() as i32);
     let limit = Duration::from_secs(30);
     for svc in [
         "etc/service/web",
@@ -135,6 +135,8 @@ fn generated_tree_runs_under_debian_runit() {
     let out = s.expect("apply", &[], 0);
     assert_eq!(out.trim(), "no changes");
     assert!(sv_status(&s.p("etc/service/web")).starts_with("run: "));
+    drop(group);
+    let _ = child.wait();
 }
 
 #[test]
@@ -164,4 +166,47 @@ fn concurrent_applies_on_one_sv_dir_serialise() {
     let nothing = outs.iter().filter(|o| o.trim() == "no changes").count();
     assert_eq!((applied, nothing), (1, 1), "{outs:?}");
     s.expect("plan", &[], 0);
+}
+
+#[test]
+fn an_ordinary_user_applies_into_a_sandbox_and_is_told_once_about_owners() {
+    if !crate::support::apply::am_root("an_ordinary_user_applies_into_a_sandbox") {
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt as _;
+    const NOBODY: u32 = 65534;
+    let s = Sandbox::new(SPEC);
+    std::fs::set_permissions(s.tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(&s.root, Some(NOBODY), Some(NOBODY)).unwrap();
+    let run = |cmd: &str| {
+        Command::new(crate::support::bin())
+            .arg("--root")
+            .arg(&s.root)
+            .arg(cmd)
+            .arg(&s.spec)
+            .uid(NOBODY)
+            .gid(NOBODY)
+            .output()
+            .unwrap()
+    };
+    let out = run("apply");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        err.matches("note: not root: files keep your ownership")
+            .count(),
+        1,
+        "{err}"
+    );
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(s.p("etc/sv/web/run")).unwrap();
+    assert_eq!(m.uid(), NOBODY);
+    assert_eq!(
+        run("plan").status.code(),
+        Some(0),
+        "plan after apply, as the same user"
+    );
+    let again = run("apply");
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "no changes");
 }

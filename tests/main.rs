@@ -5,9 +5,11 @@ mod bootstrap;
 mod cookbook;
 #[cfg(feature = "fault-injection")]
 mod crash;
+mod golden;
 mod hostile;
 mod plan;
 mod procfile;
+mod render_live;
 mod runsv;
 mod runsvdir;
 mod spec;

@@ -310,3 +310,65 @@ fn idle_runsvdir_and_runsv_wake_zero_times() {
     assert_eq!(before, after, "runsvdir/runsv woke while idle");
     stop(r);
 }
+
+#[test]
+fn a_repointed_scan_dir_symlink_is_followed_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (one, two) = (tmp.path().join("one"), tmp.path().join("two"));
+    sleeper(&one.join("a"));
+    sleeper(&two.join("b"));
+    let scan = tmp.path().join("current");
+    symlink(&one, &scan).unwrap();
+    let r = start(Imp::Embedded, &scan, &[]);
+    wait_for(Duration::from_secs(5), || {
+        ok_alive(&one.join("a")).then_some(())
+    })
+    .unwrap();
+    wait_for(Duration::from_secs(5), || in_poll(r.pid()).then_some(())).expect("idle");
+    // runsvchdir's way: a new link renamed over the old one.
+    symlink(&two, tmp.path().join("next")).unwrap();
+    fs::rename(tmp.path().join("next"), &scan).unwrap();
+    wait_for(Duration::from_secs(2), || {
+        (ok_alive(&two.join("b")) && !ok_alive(&one.join("a"))).then_some(())
+    })
+    .expect("switched to the new directory without waiting for a tick");
+    assert_eq!(names(r.pid()), vec!["runsv b"]);
+    stop(r);
+}
+
+#[test]
+fn usage_and_a_missing_dir_like_runit() {
+    let out = command(Imp::Embedded, "runsvdir").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "usage: runsvdir [-P] dir\n"
+    );
+    let out = command(Imp::Embedded, "runsvdir")
+        .arg("-P")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    // A missing DIR is not fatal: a warning, then it is picked up once it appears.
+    let tmp = tempfile::tempdir().unwrap();
+    let scan = tmp.path().join("later");
+    let mut c = command(Imp::Embedded, "runsvdir");
+    c.arg("later")
+        .arg(format!("log: {}", ".".repeat(80)))
+        .current_dir(tmp.path());
+    let r = spawn(c);
+    let title = wait_for(Duration::from_secs(5), || {
+        let c = fs::read(format!("/proc/{}/cmdline", r.pid())).ok()?;
+        let c = String::from_utf8_lossy(&c).into_owned();
+        c.contains("unable to stat later: file").then_some(c)
+    });
+    assert!(title.is_some(), "missing DIR warned about");
+    sleeper(&tmp.path().join("staged/a"));
+    fs::rename(tmp.path().join("staged"), &scan).unwrap();
+    wait_for(Duration::from_secs(10), || {
+        ok_alive(&scan.join("a")).then_some(())
+    })
+    .expect("picked up once DIR exists");
+    stop(r);
+}

@@ -4,7 +4,7 @@
 use super::builder::TreeBuilder;
 use super::context::{Ctx, Place};
 use super::error::BuildError;
-use super::marker::{marker_text, service_hash};
+use super::marker::{marker_text, service_hashes};
 use super::options::ModelOptions;
 use super::service::add_service;
 use super::types::{FileClass, ManagedTree, Model, Owner, ServiceModel};
@@ -20,8 +20,8 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
     let mut trees: Vec<ManagedTree> = Vec::new();
 
     let root = Owner::root();
-    b.dir(&spec.sv_dir, 0o755, &root, FileClass::Root, None)?;
-    b.dir(&spec.service_dir, 0o755, &root, FileClass::Root, None)?;
+    b.root_dir(&spec.sv_dir, &root)?;
+    b.root_dir(&spec.service_dir, &root)?;
     trees.push(ManagedTree {
         user: None,
         sv_dir: spec.sv_dir.clone(),
@@ -41,8 +41,8 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
     for tree in &spec.users {
         services.push(add_user_runsvdir(&mut b, &ctx, tree)?);
         let owner = ctx.owner_of(&tree.account.effective);
-        b.dir(&tree.sv_dir, 0o755, &owner, FileClass::Root, None)?;
-        b.dir(&tree.service_dir, 0o755, &owner, FileClass::Root, None)?;
+        b.root_dir(&tree.sv_dir, &owner)?;
+        b.root_dir(&tree.service_dir, &owner)?;
         trees.push(ManagedTree {
             user: Some(tree.account.name.clone()),
             sv_dir: tree.sv_dir.clone(),
@@ -60,22 +60,15 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         }
     }
 
+    let hashes = service_hashes(&b.tree);
     for s in &services {
-        let hash = service_hash(&b.tree, &s.id);
-        let owner = b
-            .tree
-            .get(&s.dir)
-            .map(|n| n.owner.clone())
-            .unwrap_or_else(Owner::root);
+        let hash = hashes.get(&s.id).copied().unwrap_or_default();
+        let owner = b.tree.get(&s.dir).map(|n| n.owner.clone());
+        let owner = owner.unwrap_or_else(Owner::root);
         let text = marker_text(&spec.project, &spec.path, hash);
-        b.file(
-            &s.dir.join(".runitctl"),
-            text,
-            0o644,
-            &owner,
-            FileClass::Marker,
-            &s.id,
-        )?;
+        let marker = s.dir.join(".runitctl");
+        b.service(&s.id, &owner)
+            .file(&marker, text, 0o644, FileClass::Marker)?;
     }
 
     Ok(Model {

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BuildError {
     /// A service's `template:` does not compile or render.
-    Template(TemplateError),
+    Template {
+        service: String,
+        error: TemplateError,
+    },
     /// Two entries want the same path differently (e.g. two services sharing a log dir).
     Conflict {
         path: PathBuf,
@@ -19,7 +22,9 @@ pub enum BuildError {
 impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BuildError::Template(e) => e.fmt(f),
+            BuildError::Template { service, error } => {
+                write!(f, "{error} (rendering the run script of service {service})")
+            }
             BuildError::Conflict {
                 path,
                 first,
@@ -34,9 +39,3 @@ impl std::fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
-
-impl From<TemplateError> for BuildError {
-    fn from(e: TemplateError) -> Self {
-        BuildError::Template(e)
-    }
-}

@@ -2,6 +2,7 @@
 //! a hash of everything else generated for it (so drift is visible at a glance).
 
 use super::types::{FileClass, Node, NodeKind, ServiceId, Tree};
+use std::collections::BTreeMap;
 
 /// FNV-1a, 64 bit: tiny, stable across platforms and releases.
 #[derive(Clone, Copy, Debug)]
@@ -60,6 +61,20 @@ pub fn service_hash(tree: &Tree, id: &ServiceId) -> u64 {
         }
     }
     h.finish()
+}
+
+/// [`service_hash`] of every service in `tree`, in one pass.
+pub fn service_hashes(tree: &Tree) -> BTreeMap<ServiceId, u64> {
+    let mut hashers: BTreeMap<ServiceId, Fnv64> = BTreeMap::new();
+    for (path, node) in tree {
+        if let (Some(id), false) = (&node.service, node.class == FileClass::Marker) {
+            hash_node(hashers.entry(id.clone()).or_default(), path, node);
+        }
+    }
+    hashers
+        .into_iter()
+        .map(|(id, h)| (id, h.finish()))
+        .collect()
 }
 
 /// The marker's text.
@@ -125,6 +140,7 @@ mod tests {
         marker.class = FileClass::Marker;
         tree.insert("/etc/sv/web/.runitctl".into(), marker);
         assert_eq!(service_hash(&tree, &web), h);
+        assert_eq!(service_hashes(&tree)[&web], h);
         // Content, mode and owner do.
         tree.insert("/etc/sv/web/run".into(), node("#!/bin/sh\nexec c\n", &web));
         assert_ne!(service_hash(&tree, &web), h);

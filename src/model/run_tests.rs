@@ -56,7 +56,10 @@ fn generated_scripts_run_under_debian_chpst() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let mut shell = service("shell", "printf '%s:%s' \"$PORT\" \"$GREETING\"");
+    let mut shell = service(
+        "shell",
+        "printf '%s:%s' \"$PORT\" \"$GREETING\" | tr a-z A-Z",
+    );
     shell.env.insert("PORT".into(), "5000".into());
     shell.env.insert("GREETING".into(), "hello world".into());
     let mut plain = service("plain", "printf %s-%s a b");
@@ -73,7 +76,7 @@ fn generated_scripts_run_under_debian_chpst() {
     write_tree(&m, tmp.path());
     let sv = tmp.path().join("etc/sv");
 
-    assert_eq!(run(&sv.join("shell"), "run", &[]), "5000:hello world");
+    assert_eq!(run(&sv.join("shell"), "run", &[]), "5000:HELLO WORLD");
     assert_eq!(run(&sv.join("plain"), "run", &[]), "a-b");
     assert_eq!(run(&sv.join("plain"), "finish", &["0", "15"]), "0/15");
     // check runs without chpst: env/ is not loaded, as with runit.
@@ -83,6 +86,30 @@ fn generated_scripts_run_under_debian_chpst() {
         run(&sv.join("looped"), "finish", &["-1", "9"]),
         "exit=-1 signal=9 in looped\n"
     );
+}
+
+#[test]
+fn a_missing_cwd_stops_the_script_before_the_command() {
+    if !have_runit() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut web = service("web", "echo ran");
+    web.cwd = Some("/does/not/exist".into());
+    let mut o = opts();
+    o.root = Some(tmp.path().to_path_buf());
+    let m = build(&spec(vec![web], vec![]), &o).unwrap();
+    write_tree(&m, tmp.path());
+    let dir = tmp.path().join("etc/sv/web");
+    let out = Command::new(dir.join("run"))
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("ran"), "the command ran: {stdout}");
+    assert!(stdout.contains("/does/not/exist"), "no cd error: {stdout}");
 }
 
 #[test]

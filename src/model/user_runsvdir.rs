@@ -5,7 +5,7 @@
 use super::builder::TreeBuilder;
 use super::context::{Ctx, Place};
 use super::error::BuildError;
-use super::service::add_log;
+use super::log::add_log;
 use super::types::{FileClass, Owner, ServiceId, ServiceModel};
 use crate::render::{chpst_argv, runsvdir_run_script, RunsvdirData};
 use crate::spec::{Limits, Log, Timestamps, UserTree};
@@ -28,33 +28,31 @@ pub fn add_user_runsvdir(
 ) -> Result<ServiceModel, BuildError> {
     let spec = ctx.spec;
     let account = &tree.account;
-    let name = runsvdir_name(tree);
-    let id = ServiceId { user: None, name };
-    let place = Place {
+    let id = ServiceId {
+        user: None,
+        name: runsvdir_name(tree),
+    };
+    let system = Place {
         sv_dir: &spec.sv_dir,
         service_dir: &spec.service_dir,
         account: None,
         owner: Owner::root(),
     };
     let dir = spec.sv_dir.join(&id.name);
-    let root = Owner::root();
-    b.dir(&dir, 0o755, &root, FileClass::ServiceDir, Some(&id))?;
+    let link = spec.service_dir.join(&id.name);
 
     let user = &account.effective;
-    let ids = (!ctx.already_runs_as(user, &place)).then(|| ctx.chpst_ids(user, None));
+    let ids = (!ctx.already_runs_as(user, &system)).then(|| ctx.chpst_ids(user, None));
     let service_dir = ctx.in_script(&tree.service_dir);
     let mut exec = chpst_argv(&ctx.programs, ids.as_deref(), false, &Limits::default());
     exec.extend(ctx.programs.argv("runsvdir"));
     exec.push(service_dir.clone());
-    let data = RunsvdirData {
+    let run = runsvdir_run_script(&RunsvdirData {
         user: user.clone(),
         home: ctx.in_script(&account.home),
         service_dir,
         exec,
-    };
-    let run = runsvdir_run_script(&data);
-    b.file(&dir.join("run"), run, 0o755, &root, FileClass::Run, &id)?;
-
+    });
     let log = Log {
         dir: PathBuf::from("/var/log").join(&id.name),
         user: None,
@@ -68,10 +66,13 @@ pub fn add_user_runsvdir(
         prefix: None,
         filters: Vec::new(),
     };
-    add_log(b, ctx, &place, &id, &log)?;
 
-    let link = spec.service_dir.join(&id.name);
-    b.symlink(&link, &dir, &root, FileClass::EnableLink, &id)?;
+    let mut e = b.service(&id, &system.owner);
+    e.dir(&dir, 0o755, FileClass::ServiceDir)?;
+    e.file(&dir.join("run"), run, 0o755, FileClass::Run)?;
+    add_log(&mut e, ctx, &system, &dir, &log)?;
+    e.link(&link, &dir)?;
+
     Ok(ServiceModel {
         id,
         dir,

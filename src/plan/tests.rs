@@ -37,7 +37,10 @@ fn file(s: &str) -> NodeKind {
 }
 
 /// A system tree with the given services: `(name, run body, env, log?)`.
-pub(crate) fn model(project: &str, svcs: &[(&str, &str, &[(&str, &str)], bool)]) -> Model {
+/// `(name, run body, env, has a log)`.
+type Svc<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], bool);
+
+pub(crate) fn model(project: &str, svcs: &[Svc]) -> Model {
     let mut tree = crate::model::Tree::new();
     let sv = PathBuf::from("/etc/sv");
     let service = PathBuf::from("/etc/service");

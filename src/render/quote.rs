@@ -90,6 +90,8 @@ mod tests {
             "!history*?[glob]",
             "",
             "naïve ünïcode",
+            // Validation rejects newlines in values; quoting would still be exact.
+            "two\nlines",
         ] {
             assert_eq!(through_sh(s), s, "round trip of {s:?}");
         }

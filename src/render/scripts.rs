@@ -96,7 +96,7 @@ mod tests {
         let out = run_script(&RunSource::Command("bundle exec puma".into()), &data).unwrap();
         assert_eq!(
             out,
-            "#!/bin/sh\nexec 2>&1\ncd /srv/shop/current\numask 022\n\
+            "#!/bin/sh\nexec 2>&1\ncd /srv/shop/current || exit 1\numask 022\n\
              exec chpst -u www-data:www-data -e ./env bundle exec puma\n"
         );
     }
@@ -122,7 +122,10 @@ mod tests {
             ..RunData::default()
         };
         let out = run_script(&RunSource::Command(String::new()), &data).unwrap();
-        assert!(out.contains("cd '/srv/it'\\''s & <mine>'\n"), "{out}");
+        assert!(
+            out.contains("cd '/srv/it'\\''s & <mine>' || exit 1\n"),
+            "{out}"
+        );
         assert!(out.contains("exec /bin/sh -c 'a && b > c'\n"), "{out}");
     }
 

@@ -10,3 +10,12 @@ pub mod scan;
 pub mod service;
 
 pub use extra::{read_extra, Extra, LastExit};
+
+/// `eprintln!` that never panics: a supervisor must not die because its stderr went away.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+pub(crate) use say;

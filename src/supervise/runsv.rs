@@ -36,6 +36,8 @@ use std::time::{Duration, Instant};
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::Signal;
 
+use super::say;
+use super::extra::Extra;
 use super::files::SuperviseDir;
 use super::service::{Effect, Env, Now, Role, Service, Start};
 use crate::runit::errstr::io_errstr;
@@ -49,14 +51,14 @@ pub fn main(args: Vec<OsString>) -> i32 {
     // The process name `ps`/`pstree` show (we may have been exec'd as /proc/self/exe).
     let _ = nix::sys::prctl::set_name(c"runsv");
     if args.len() != 2 {
-        eprintln!("usage: runsv dir");
+        say!("usage: runsv dir");
         return 1;
     }
     let name = args[1].to_string_lossy().into_owned();
     match Runsv::start(&args[1], &name) {
         Ok(mut r) => r.run(),
         Err(msg) => {
-            eprintln!("runsv {name}: fatal: {msg}");
+            say!("runsv {name}: fatal: {msg}");
             111
         }
     }
@@ -66,6 +68,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
 struct Slot {
     svc: Service,
     sup: SuperviseDir,
+    /// The extra record to write before the next poll (kept off the restart path).
+    extra: Option<Extra>,
 }
 
 struct Runsv {
@@ -84,6 +88,7 @@ struct Exec<'a> {
     name: &'a str,
     role: Role,
     sup: &'a SuperviseDir,
+    extra: &'a mut Option<Extra>,
     log_r: Option<RawFd>,
     log_w: Option<RawFd>,
 }
@@ -107,12 +112,12 @@ impl Runsv {
                 now,
             )),
             Ok(_) => {
-                eprintln!("runsv {name}: warning: ./log: not a directory.");
+                say!("runsv {name}: warning: ./log: not a directory.");
                 None
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {name}: warning: unable to stat() ./log: {}",
                     io_errstr(&e)
                 );
@@ -141,6 +146,7 @@ impl Runsv {
                     main_sup.open_control()?;
                     main_sup
                 },
+                extra: None,
             },
             log: None,
             pipe,
@@ -149,7 +155,11 @@ impl Runsv {
         r.write_initial(false);
         if let (Some(svc), Some(mut sup)) = (log, log_sup.take()) {
             sup.open_control()?;
-            r.log = Some(Slot { svc, sup });
+            r.log = Some(Slot {
+                svc,
+                sup,
+                extra: None,
+            });
             r.write_initial(true);
         }
         r.main.sup.open_ok()?;
@@ -168,7 +178,7 @@ impl Runsv {
         if let Some(s) = slot {
             let rec = s.svc.record();
             if let Err(e) = s.sup.write_record(&rec) {
-                eprintln!("runsv {}: warning: {e}", self.name);
+                say!("runsv {}: warning: {e}", self.name);
             }
         }
     }
@@ -205,6 +215,7 @@ impl Runsv {
             name: &self.name,
             role: slot.svc.role,
             sup: &slot.sup,
+            extra: &mut slot.extra,
             log_r,
             log_w,
         };
@@ -225,7 +236,7 @@ impl Runsv {
             match ex.spawn(what) {
                 Ok(pid) => fx = slot.svc.spawned(pid, what, now, automatic),
                 Err(e) => {
-                    eprintln!(
+                    say!(
                         "runsv {}: warning: unable to fork, sleeping: {}",
                         self.name,
                         io_errstr(&e)
@@ -259,6 +270,7 @@ impl Runsv {
             self.drive(true, true, |s, _, now| s.tick(now));
             self.drive(false, true, |s, _, now| s.tick(now));
 
+            self.flush_extra();
             let (sig_ready, main_ready, log_ready) = self.wait();
             if sig_ready {
                 let mut chld = false;
@@ -296,7 +308,21 @@ impl Runsv {
                             self.pipe = None;
                         }
                     }
-                    _ => return 0,
+                    _ => {
+                        self.flush_extra();
+                        return 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the pending extra records (off the restart path: after the spawns).
+    fn flush_extra(&mut self) {
+        for slot in std::iter::once(&mut self.main).chain(self.log.as_mut()) {
+            if let Some(x) = slot.extra.take() {
+                if let Err(e) = slot.sup.write_extra(&x) {
+                    say!("runsv {}: warning: {e}", self.name);
                 }
             }
         }
@@ -342,7 +368,10 @@ impl Exec<'_> {
     fn apply(&mut self, e: Effect) {
         let res = match e {
             Effect::Write(r) => self.sup.write_record(&r),
-            Effect::Extra(x) => self.sup.write_extra(&x),
+            Effect::Extra(x) => {
+                *self.extra = Some(x);
+                Ok(())
+            }
             Effect::Kill(pid, sig) => {
                 process::signal_child(pid, sig);
                 Ok(())
@@ -354,7 +383,7 @@ impl Exec<'_> {
             Effect::Spawn(_) => Ok(()),
         };
         if let Err(msg) = res {
-            eprintln!("runsv {}: warning: {msg}", self.name);
+            say!("runsv {}: warning: {msg}", self.name);
         }
     }
 
@@ -408,7 +437,7 @@ impl Exec<'_> {
             Ok(_) => return false,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return false,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {}: warning: unable to stat {path}: {}",
                     self.name,
                     io_errstr(&e)
@@ -426,7 +455,7 @@ impl Exec<'_> {
         let pid = match process::spawn(&exec, &setup) {
             Ok(pid) => pid,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {}: warning: unable to fork for {path}: {}",
                     self.name,
                     io_errstr(&e)
@@ -437,7 +466,7 @@ impl Exec<'_> {
         match process::wait_pid(pid) {
             Ok(ws) => (ws.0 >> 8) & 0xff == 0,
             Err(e) => {
-                eprintln!(
+                say!(
                     "runsv {}: warning: unable to wait for child {path}: {}",
                     self.name,
                     io_errstr(&e)

@@ -22,9 +22,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nix::poll::{PollFd, PollFlags, PollTimeout};
-use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
+use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, WatchDescriptor};
 use nix::sys::signal::Signal;
 
+use super::say;
 use super::scan::{Action, Entry, Table};
 use crate::runit::errstr::io_errstr;
 use crate::runit::tai64n::Tai64n;
@@ -53,7 +54,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         _ => {}
     }
     let Some(dir) = rest.first() else {
-        eprintln!("usage: runsvdir [-P] dir");
+        say!("usage: runsvdir [-P] dir");
         return 1;
     };
     let name = dir.to_string_lossy().into_owned();
@@ -61,8 +62,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let title = match rest.get(1) {
         Some(log) if log.len() >= 7 => ProcTitle::locate(log_index),
         Some(_) => {
-            eprintln!("runsvdir {name}: warning: log must have at least seven characters.");
-            eprintln!("runsvdir {name}: warning: log service disabled.");
+            say!("runsvdir {name}: warning: log must have at least seven characters.");
+            say!("runsvdir {name}: warning: log service disabled.");
             None
         }
         None => None,
@@ -70,7 +71,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let mut r = match Runsvdir::new(dir, &name, setsid) {
         Ok(r) => r,
         Err(msg) => {
-            eprintln!("runsvdir {name}: fatal: {msg}");
+            say!("runsvdir {name}: fatal: {msg}");
             return 100;
         }
     };
@@ -94,6 +95,10 @@ struct Runsvdir {
     signals: Signals,
     inotify: Option<Inotify>,
     watching: bool,
+    /// The watch on DIR itself, and on its parent (for DIR being replaced or, as a symlink,
+    /// repointed — Debian's runsvchdir — which DIR's own watch cannot see).
+    dir_wd: Option<WatchDescriptor>,
+    parent_wd: Option<WatchDescriptor>,
     table: Table,
     /// Scan at this time (debounced event, or a restart due).
     scan_at: Option<Instant>,
@@ -123,6 +128,8 @@ impl Runsvdir {
             signals,
             inotify,
             watching: false,
+            dir_wd: None,
+            parent_wd: None,
             table: Table::default(),
             scan_at: Some(Instant::now()),
             pending: false,
@@ -155,7 +162,7 @@ impl Runsvdir {
     }
 
     fn warn(&self, msg: &str) {
-        eprintln!("runsvdir {}: warning: {msg}", self.name);
+        say!("runsvdir {}: warning: {msg}", self.name);
     }
 
     fn mono(&self) -> Duration {
@@ -166,16 +173,29 @@ impl Runsvdir {
         if self.watching {
             return;
         }
-        if let Some(ino) = &self.inotify {
-            let flags = AddWatchFlags::IN_CREATE
-                | AddWatchFlags::IN_DELETE
-                | AddWatchFlags::IN_MOVED_FROM
-                | AddWatchFlags::IN_MOVED_TO
-                | AddWatchFlags::IN_ATTRIB
-                | AddWatchFlags::IN_DELETE_SELF
-                | AddWatchFlags::IN_MOVE_SELF
-                | AddWatchFlags::IN_ONLYDIR;
-            self.watching = ino.add_watch(&self.dir, flags).is_ok();
+        let Some(ino) = &self.inotify else { return };
+        if let Some(old) = self.dir_wd.take() {
+            let _ = ino.rm_watch(old);
+        }
+        let flags = AddWatchFlags::IN_CREATE
+            | AddWatchFlags::IN_DELETE
+            | AddWatchFlags::IN_MOVED_FROM
+            | AddWatchFlags::IN_MOVED_TO
+            | AddWatchFlags::IN_ATTRIB
+            | AddWatchFlags::IN_DELETE_SELF
+            | AddWatchFlags::IN_MOVE_SELF
+            | AddWatchFlags::IN_ONLYDIR;
+        self.dir_wd = ino.add_watch(&self.dir, flags).ok();
+        self.watching = self.dir_wd.is_some();
+        if self.parent_wd.is_none() {
+            if let Some(parent) = self.dir.parent() {
+                let flags = AddWatchFlags::IN_CREATE
+                    | AddWatchFlags::IN_DELETE
+                    | AddWatchFlags::IN_MOVED_FROM
+                    | AddWatchFlags::IN_MOVED_TO
+                    | AddWatchFlags::IN_ONLYDIR;
+                self.parent_wd = ino.add_watch(parent, flags).ok();
+            }
         }
     }
 
@@ -188,11 +208,7 @@ impl Runsvdir {
             self.pending = true;
         }
         if let Err(e) = std::env::set_current_dir(&self.dir) {
-            self.warn(&format!(
-                "unable to stat {}: {}",
-                self.dir.display(),
-                io_errstr(&e)
-            ));
+            self.warn(&format!("unable to stat {}: {}", self.name, io_errstr(&e)));
             self.pending = true;
             return;
         }
@@ -201,7 +217,7 @@ impl Runsvdir {
             Err(e) => {
                 self.warn(&format!(
                     "unable to open directory {}: {}",
-                    self.dir.display(),
+                    self.name,
                     io_errstr(&e)
                 ));
                 self.pending = true;
@@ -215,7 +231,7 @@ impl Runsvdir {
                 Err(e) => {
                     self.warn(&format!(
                         "unable to read directory {}: {}",
-                        self.dir.display(),
+                        self.name,
                         io_errstr(&e)
                     ));
                     self.pending = true;
@@ -377,6 +393,16 @@ impl Runsvdir {
                 break;
             }
             for ev in events {
+                if Some(ev.wd) == self.parent_wd {
+                    // Only DIR's own name matters in its parent.
+                    if ev.name.as_deref() == self.dir.file_name() {
+                        lost_watch = true;
+                    }
+                    continue;
+                }
+                if Some(ev.wd) != self.dir_wd {
+                    continue; // a stale watch's last events
+                }
                 if ev.mask.intersects(
                     AddWatchFlags::IN_DELETE_SELF
                         | AddWatchFlags::IN_MOVE_SELF
