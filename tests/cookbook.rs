@@ -114,4 +114,25 @@ fn library_spec_for_a_realistic_node_checks_and_plans() {
         assert!(names.split(',').any(|n| n == svc), "{svc} not in {names}");
     }
     assert_eq!(lines.next(), Some("true"), "shop-web-1 is new: {text}");
+
+    // After apply (files only), plan exits 0 and the library reads "in sync": the cookbook
+    // would not run apply again, and would notify nobody.
+    let applied = crate::support::integrations::apply_files(&root, &spec);
+    assert_eq!(applied.status.code(), Some(0), "{}", describe(&applied));
+    let again = crate::support::integrations::plan_json(&root, &spec);
+    assert_eq!(again.status.code(), Some(0), "{}", describe(&again));
+    std::fs::write(&plan_file, &again.stdout).unwrap();
+    let out = Command::new("ruby")
+        .current_dir(cookbook())
+        .arg("-e")
+        .arg(
+            "require_relative 'libraries/runitctl_spec'; \
+             p = RunitctlCookbook::Plan.from_result(0, File.read(ARGV[0])); \
+             puts p.changed?; puts p.describe",
+        )
+        .arg(&plan_file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "false\nin sync\n");
 }

@@ -197,6 +197,24 @@ fn drift_check_fails_on_pending_changes_and_on_bad_specs() {
         transcript(&out)
     );
 
+    // Applied (files only), the host is in sync; a hand edit is drift again.
+    let applied = crate::support::integrations::apply_files(&root, &spec);
+    assert_eq!(applied.status.code(), Some(0), "{}", transcript(&applied));
+    let out = drift(&spec);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("drift-check: in sync"));
+    let run = root.join("etc/sv/shop-py-web/run");
+    let mut text = std::fs::read_to_string(&run).unwrap();
+    text.push_str("# edited by hand\n");
+    std::fs::write(&run, text).unwrap();
+    let out = drift(&spec);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("/etc/sv/shop-py-web/run"),
+        "{}",
+        transcript(&out)
+    );
+
     let bad = t.path().join("bad.yaml");
     std::fs::write(&bad, "services:\n  web:\n    rnu: ./web\n").unwrap();
     let out = drift(&bad);

@@ -80,3 +80,14 @@ pub fn ruby_available(test: &str) -> bool {
     }
     ok
 }
+
+/// `runitctl --root ROOT apply --no-supervise SPEC` (files only: no process is started).
+pub fn apply_files(root: &Path, spec: &Path) -> Output {
+    Command::new(bin())
+        .arg("--root")
+        .arg(root)
+        .args(["apply", "--no-supervise"])
+        .arg(spec)
+        .output()
+        .expect("runitctl runs")
+}
