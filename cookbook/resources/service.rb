@@ -19,7 +19,7 @@ property :run_template, String
 property :user, String
 property :group, String
 property :cwd, String
-property :env, Hash, default: {}
+property :env, Hash
 property :umask, String
 property :limits, Hash
 property :finish, String
