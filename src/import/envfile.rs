@@ -18,6 +18,7 @@ fn valid_key(k: &str) -> bool {
 
 /// Parses env-file text; `file` is how diagnostics name the file.
 pub fn parse(text: &str, file: &str) -> Result<BTreeMap<String, String>, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut vars = BTreeMap::new();
     let mut errors = Vec::new();
     for (i, raw) in text.split('\n').enumerate() {

@@ -23,6 +23,7 @@ fn valid_name_char(c: char) -> bool {
 
 /// Parses Procfile text; `file` is how diagnostics name the file.
 pub fn parse(text: &str, file: &str) -> Result<Vec<Process>, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut procs: Vec<Process> = Vec::new();
     let mut errors = Vec::new();
     for (i, raw) in text.split('\n').enumerate() {
@@ -119,6 +120,12 @@ mod tests {
         assert_eq!(p[0].line, 2);
         assert_eq!(p[1].command, "bundle exec sidekiq");
         assert_eq!(p[1].line, 5);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_name() {
+        let p = parse("\u{feff}web: a\n", "Procfile").unwrap();
+        assert_eq!(p[0].name, "web");
     }
 
     #[test]
