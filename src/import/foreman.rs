@@ -397,6 +397,32 @@ mod tests {
     }
 
     #[test]
+    fn later_env_files_win_and_flag_port_beats_env_port() {
+        let t = tempfile::tempdir().unwrap();
+        let procfile = write(t.path(), "Procfile", "web: a\n");
+        write(t.path(), ".env", "IGNORED=1\n");
+        let a = write(t.path(), "a.env", "K=a\nPORT=4000\n");
+        let b = write(t.path(), "b.env", "K=b\n");
+        let out = import_procfile(&ProcfileImport {
+            procfile,
+            env_files: vec![a, b],
+            port: Some(9000),
+            app: Some("x".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(
+            out.yaml.contains("    port: 9000\n    env:\n      K: b\n"),
+            "{}",
+            out.yaml
+        );
+        assert!(
+            !out.yaml.contains("IGNORED"),
+            "an explicit --env replaces the .env default"
+        );
+    }
+
+    #[test]
     fn underscores_become_dashes_with_a_warning() {
         let t = tempfile::tempdir().unwrap();
         let procfile = write(t.path(), "Procfile", "release_worker: a\n");
