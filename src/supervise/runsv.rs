@@ -36,9 +36,9 @@ use std::time::{Duration, Instant};
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::Signal;
 
-use super::say;
 use super::extra::Extra;
 use super::files::SuperviseDir;
+use super::say;
 use super::service::{Effect, Env, Now, Role, Service, Start};
 use crate::runit::errstr::io_errstr;
 use crate::runit::status::{State, Want};
