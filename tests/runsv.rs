@@ -298,14 +298,17 @@ fn commands_are_answered_during_the_restart_floor() {
         s.state == State::Down && s.want == b'u'
     })
     .unwrap();
+    let n = lines(&svc.join("starts"));
     control(&svc, b"d").unwrap();
     let st = wait_status(&svc, Duration::from_secs(5), |s| s.want == b'd').unwrap();
-    let n = lines(&svc.join("starts"));
-    // Had `d` waited for the floor (runit's blocking sleep), a start would have come first.
+    // Had `d` waited for the floor (runit's blocking sleep), the restart would have come first.
     let start_after = wait_for(Duration::from_millis(1500), || {
         (lines(&svc.join("starts")) > n).then_some(())
     });
-    assert!(start_after.is_none(), "restarted after `d`");
+    assert!(
+        start_after.is_none(),
+        "restarted although `d` came during the floor"
+    );
     assert_eq!(st.pid, 0);
 }
 
