@@ -66,7 +66,10 @@ fn transcript(
             continue;
         }
         let mut full: Vec<&str> = args.to_vec();
-        full.push("./svc");
+        // A step names its service only when it is not `./svc` (e.g. `./svc/log`).
+        if !args.last().is_some_and(|a| a.starts_with("./")) {
+            full.push("./svc");
+        }
         let (text, rc) = sv(tmp.path(), &full);
         out.push(format!(
             "sv {} => rc {rc}: {}",
@@ -340,4 +343,32 @@ fn kill_during_finish_runs_finish_again_like_runit() {
     });
     assert_eq!(e, "-1 15\n0 0\n");
     assert_eq!(e, d);
+}
+
+#[test]
+fn log_down_and_log_control_alike() {
+    if !debian_runit("log_down_and_log_control_alike") {
+        return;
+    }
+    let setup = |svc: &Path| {
+        script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
+        script(&svc.join("log/run"), LOG_RUN);
+        std::fs::write(svc.join("log/down"), "").unwrap();
+    };
+    let steps: &[&[&str]] = &[
+        &["status"],
+        &["status", "./svc/log"],
+        &["-v", "up", "./svc/log"],
+        SETTLE,
+        &["status"],
+        &["-v", "pause", "./svc/log"],
+        &["status"],
+        &["-v", "cont", "./svc/log"],
+        &["-w", "1", "exit", "./svc/log"],
+        &["-v", "down", "./svc/log"],
+        &["status"],
+        &["-v", "exit"],
+    ];
+    let (e, d) = both(|imp| transcript(imp, &setup, &running, steps));
+    assert_same("log down", &e, &d);
 }
