@@ -3,7 +3,11 @@
 //! One condition per command byte; all must pass. Unlike runit's sv, the `t`/`k`/`o`
 //! comparisons of the status stamp against sv's start use the full TAI64N (runsv writes
 //! microseconds), so a restart is not reported done, with the old pid, merely because the
-//! service last started within the same second (runit-protocol.md §5.4, §11).
+//! service last started within the same second (runit-protocol.md §5.4, §11). And since the
+//! first evaluation runs at once (runit's sv sleeps 420 ms first), `u`, `d` and `o` also need
+//! the want byte to show that runsv has taken the command: a service that is merely down at
+//! the moment (say, in runsv's 1-second restart sleep with the `d` still queued) is not yet
+//! "down" for `sv -v down`.
 
 use super::client::Client;
 use super::supervise::Get;
@@ -48,8 +52,8 @@ impl Client {
         match c {
             // runsv must be gone; it is still answering.
             b'x' => false,
-            b'u' => running && self.state() == 1 && check_script(name),
-            b'd' => !running && self.state() == 0,
+            b'u' => running && self.state() == 1 && self.want() == b'u' && check_script(name),
+            b'd' => !running && self.state() == 0 && self.want() == b'd',
             b'C' => !running || check_script(name),
             b't' | b'k' => {
                 (!running && self.want() == b'd')
