@@ -24,8 +24,24 @@ pub fn usage_line(name: &str) -> &'static str {
     }
 }
 
-/// Parses the arguments (after argv[0]) of the emulated program `name`; None is usage.
-pub fn parse(name: &str, argv: &[OsString]) -> Option<Plan> {
+/// A usage error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Usage {
+    /// The program's own usage line.
+    Own,
+    /// An unknown option letter, then the usage line.
+    Illegal(u8),
+    /// A bad number: runit prints chpst's usage text under the emulated name.
+    Number,
+}
+
+/// Parses the arguments (after argv[0]) of the emulated program `name`.
+pub fn parse(name: &str, argv: &[OsString]) -> Result<Plan, Usage> {
+    let mut bad = Usage::Own;
+    parse_inner(name, argv, &mut bad).ok_or(bad)
+}
+
+fn parse_inner(name: &str, argv: &[OsString], bad: &mut Usage) -> Option<Plan> {
     let mut plan = Plan::default();
     let rest: &[OsString] = match name {
         "envdir" => {
@@ -47,8 +63,8 @@ pub fn parse(name: &str, argv: &[OsString]) -> Option<Plan> {
             plan.setsid = true;
             argv
         }
-        "setlock" => setlock(&mut plan, argv)?,
-        _ => softlimit(&mut plan, argv)?,
+        "setlock" => setlock(&mut plan, argv, bad)?,
+        _ => softlimit(&mut plan, argv, bad)?,
     };
     if rest.is_empty() {
         return None;
@@ -93,7 +109,7 @@ fn flags(argv: &[OsString], with_value: &[u8]) -> Option<(Flags, usize)> {
     Some((out, i))
 }
 
-fn setlock<'a>(plan: &mut Plan, argv: &'a [OsString]) -> Option<&'a [OsString]> {
+fn setlock<'a>(plan: &mut Plan, argv: &'a [OsString], bad: &mut Usage) -> Option<&'a [OsString]> {
     let (opts, i) = flags(argv, b"")?;
     let mut lock = Lock {
         path: OsString::new(),
@@ -106,7 +122,10 @@ fn setlock<'a>(plan: &mut Plan, argv: &'a [OsString]) -> Option<&'a [OsString]> 
             b'N' => lock.wait = true,
             b'x' => lock.quiet = true,
             b'X' => lock.quiet = false,
-            _ => return None,
+            other => {
+                *bad = Usage::Illegal(other);
+                return None;
+            }
         }
     }
     let (file, rest) = argv[i..].split_first()?;
@@ -115,14 +134,20 @@ fn setlock<'a>(plan: &mut Plan, argv: &'a [OsString]) -> Option<&'a [OsString]> 
     Some(rest)
 }
 
-fn softlimit<'a>(plan: &mut Plan, argv: &'a [OsString]) -> Option<&'a [OsString]> {
+fn softlimit<'a>(plan: &mut Plan, argv: &'a [OsString], bad: &mut Usage) -> Option<&'a [OsString]> {
     let (opts, i) = flags(argv, b"acdflmoprst")?;
     for (c, v) in opts {
-        let v = v?;
+        let Some(v) = v else {
+            *bad = Usage::Illegal(c);
+            return None;
+        };
         let l = if v.as_bytes() == b"=" {
             Limit::Hard
+        } else if let Some(n) = scan_whole(v.as_bytes()) {
+            Limit::Value(n)
         } else {
-            Limit::Value(scan_whole(v.as_bytes())?)
+            *bad = Usage::Number;
+            return None;
         };
         let rs: &[Res] = match c {
             b'a' => &[Res::As],
@@ -136,7 +161,10 @@ fn softlimit<'a>(plan: &mut Plan, argv: &'a [OsString]) -> Option<&'a [OsString]
             b'r' => &[Res::Rss],
             b's' => &[Res::Stack],
             b't' => &[Res::Cpu],
-            _ => return None,
+            other => {
+                *bad = Usage::Illegal(other);
+                return None;
+            }
         };
         for r in rs {
             plan.limit(*r, l);
@@ -150,7 +178,7 @@ mod tests {
     use super::*;
 
     fn p(name: &str, s: &[&str]) -> Option<Plan> {
-        parse(name, &s.iter().map(OsString::from).collect::<Vec<_>>())
+        parse(name, &s.iter().map(OsString::from).collect::<Vec<_>>()).ok()
     }
 
     #[test]

@@ -8,7 +8,10 @@ use crate::runit::errstr::{errstr, io_errstr};
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg, OFlag};
 use nix::sys::stat::Mode;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::Command;
 
 /// Runs the plan; returns only on failure (Ok(0) for setlock `-x` on a busy lock).
@@ -77,21 +80,48 @@ pub fn run(plan: Plan) -> Result<i32, Fatal> {
     }
     limits::apply(&plan.limits)?;
     let (prog, args) = plan.prog.split_first().expect("parsers require a program");
-    let mut cmd = Command::new(prog);
-    cmd.args(args);
-    if let Some(a0) = &plan.argv0 {
-        cmd.arg0(a0);
-    }
-    for (k, v) in env {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
-    let e = cmd.exec();
+    let e = exec_path(prog, |path| {
+        let mut cmd = Command::new(path);
+        cmd.args(args);
+        cmd.arg0(plan.argv0.as_ref().unwrap_or(prog));
+        for (k, v) in &env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd.exec()
+    });
     Err(Fatal(format!(
         "unable to run: {}: {}",
         prog.to_string_lossy(),
         io_errstr(&e)
     )))
+}
+
+/// djb's `pathexec_run`: a name with a `/` is exec'ed as is; otherwise each `$PATH` entry is
+/// tried — the PATH chpst was started with, not one from the env dir — (empty entry = `.`;
+/// default `/bin:/usr/bin`), going on past ENOENT, EACCES, EPERM and EISDIR and reporting
+/// the most telling error. Returns only when every attempt failed.
+fn exec_path(prog: &OsStr, mut exec: impl FnMut(&Path) -> std::io::Error) -> std::io::Error {
+    if prog.as_bytes().contains(&b'/') {
+        return exec(Path::new(prog));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/bin:/usr/bin".into());
+    let mut saved: Option<std::io::Error> = None;
+    let mut last = std::io::Error::from_raw_os_error(libc::ENOENT);
+    for dir in path.as_bytes().split(|&c| c == b':') {
+        let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
+        let e = exec(&Path::new(OsStr::from_bytes(dir)).join(prog));
+        let code = e.raw_os_error();
+        if code != Some(libc::ENOENT) {
+            if !matches!(code, Some(libc::EACCES | libc::EPERM | libc::EISDIR)) {
+                return e;
+            }
+            saved = Some(e);
+        } else {
+            last = e;
+        }
+    }
+    saved.unwrap_or(last)
 }

@@ -22,9 +22,10 @@ use std::os::unix::ffi::OsStrExt;
 #[derive(Debug)]
 pub struct Fatal(pub String);
 
-const USAGE: &str = "usage: chpst [-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] \
-                     [-e dir] [-/ root] [-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] \
-                     [-f n] [-c n] [-t n] prog";
+/// chpst's usage after the program name.
+const USAGE: &str = "[-vVP012] [-u user[:group]] [-U user[:group]] [-b argv0] [-e dir] \
+                     [-/ root] [-n nice] [-l|-L lock] [-m n] [-d n] [-o n] [-p n] [-f n] \
+                     [-c n] [-t n] prog";
 
 const VERSION: &str = concat!("$Id: runitctl ", env!("CARGO_PKG_VERSION"), " $");
 
@@ -41,8 +42,14 @@ pub fn main(args: Vec<OsString>) -> i32 {
         "envdir" | "envuidgid" | "pgrphack" | "setlock" | "setuidgid" | "softlimit"
     ) {
         match daemontools::parse(&name, rest) {
-            Some(p) => p,
-            None => return usage(daemontools::usage_line(&name)),
+            Ok(p) => p,
+            Err(daemontools::Usage::Number) => return usage(&format!("usage: {name} {USAGE}")),
+            Err(bad) => {
+                if let daemontools::Usage::Illegal(c) = bad {
+                    eprintln!("{name}: illegal option -- {}", c as char);
+                }
+                return usage(daemontools::usage_line(&name));
+            }
         }
     } else {
         match opts::parse(rest) {
@@ -56,7 +63,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
                     }
                     opts::Bad::Usage => {}
                 }
-                return usage(USAGE);
+                return usage(&format!("usage: chpst {USAGE}"));
             }
         }
     };

@@ -223,7 +223,7 @@ impl Scene {
         if s.down {
             self.wait(s.name, |st| st.pid == 0);
         } else {
-            self.wait(s.name, |st| st.pid != 0);
+            self.settle(s.name);
         }
     }
 
@@ -238,6 +238,16 @@ impl Scene {
             self.status(name).filter(|s| pred(s))
         })
         .unwrap_or_else(|| panic!("{name}: status never matched; last {:?}", self.status(name)))
+    }
+
+    /// Waits until the service runs and its script has reached `exec sleep` (its traps set).
+    pub fn settle(&self, name: &str) {
+        let st = self.wait(name, |st| st.pid != 0);
+        let comm = format!("/proc/{}/comm", st.pid);
+        let execed = wait_for(Duration::from_secs(10), || {
+            (fs::read_to_string(&comm).ok()?.trim() == "sleep").then_some(())
+        });
+        assert!(execed.is_some(), "{name}: run never reached exec sleep");
     }
 
     /// Waits until every running service has run for more than a second, so neither runsv's
