@@ -1,5 +1,19 @@
 //! The one integration-test binary (it links once). Each area has its own module.
 
+mod apply;
+mod bootstrap;
 mod chpst;
+mod cookbook;
+#[cfg(feature = "fault-injection")]
+mod crash;
+mod golden;
+mod hostile;
+mod plan;
+mod procfile;
+mod render_live;
+mod runsv;
+mod runsvdir;
+mod spec;
+mod supervise_compat;
 mod support;
 mod sv;

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 mod apply;
 mod bootstrap;
 mod check;
+pub mod common;
 mod import;
 mod logs;
 mod plan;

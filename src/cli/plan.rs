@@ -1,7 +1,11 @@
 //! `runitctl plan SPEC`: what apply would change; exit 0 in sync, 2 changes pending, 1 error.
+//! Also home of the load → model → observe → diff pipeline that apply and render share.
 
 use super::{Format, Global};
-use std::path::PathBuf;
+use crate::model::{self, Model, ModelOptions};
+use crate::plan::{self, OwnerIds, Plan, TextOptions};
+use crate::users::{SystemUsers, UserDb};
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
@@ -13,7 +17,89 @@ pub struct PlanArgs {
     pub show_secrets: bool,
 }
 
-pub fn run(_g: &Global, _a: &PlanArgs) -> i32 {
-    eprintln!("runitctl: plan: not implemented yet");
-    1
+/// A loaded spec's model and its owners' ids.
+pub(super) struct Prepared {
+    pub model: Model,
+    pub ids: OwnerIds,
+}
+
+/// Loads and validates the spec and builds the model, with `script_root` written into scripts.
+/// Prints diagnostics; Err is the exit code.
+pub(super) fn prepare(
+    g: &Global,
+    spec: &Path,
+    script_root: Option<PathBuf>,
+) -> Result<Prepared, i32> {
+    let loaded = super::common::load_spec(g, spec)?;
+    let users = SystemUsers;
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
+    let opts = ModelOptions::new(&loaded.spec, &users, script_root, exe, users.current().name);
+    let model = model::build(&loaded.spec, &opts).map_err(|e| {
+        eprintln!("{}: error: {e}", spec.display());
+        1
+    })?;
+    let ids = plan::resolve_owners(&model, &users).map_err(|e| {
+        eprintln!("{}: error: {e}", spec.display());
+        1
+    })?;
+    Ok(Prepared { model, ids })
+}
+
+/// Observes `root` and diffs. `relocate_links`: `--root` (not `render --out`).
+pub(super) fn make_plan(
+    p: &Prepared,
+    root: Option<&Path>,
+    relocate_links: bool,
+) -> Result<Plan, i32> {
+    let is_root = nix::unistd::geteuid().is_root();
+    let obs = plan::observe_with(
+        root,
+        &p.model,
+        p.ids.clone(),
+        is_root,
+        relocate_links,
+        &SystemUsers,
+    )
+    .map_err(|e| {
+        eprintln!("runitctl: error: {e}");
+        1
+    })?;
+    Ok(plan::diff(&p.model, &obs))
+}
+
+/// Prints the plan in `format` to stdout (a closed pipe, as with `| head`, is not an error).
+pub(super) fn print_plan(plan: &Plan, format: Format, show_secrets: bool) {
+    let text = match format {
+        Format::Text => plan::render_text(plan, TextOptions::for_stdout(show_secrets)),
+        Format::Markdown => plan::render_markdown(plan, show_secrets),
+        Format::Json => {
+            let v = plan::render_json(plan, show_secrets);
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+    };
+    out(&text);
+}
+
+/// Writes to stdout, ignoring a closed pipe.
+pub(super) fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|_| o.flush());
+}
+
+pub fn run(g: &Global, a: &PlanArgs) -> i32 {
+    let prepared = match prepare(g, &a.spec, g.root.clone()) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let plan = match make_plan(&prepared, g.root.as_deref(), true) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    print_plan(&plan, a.format, a.show_secrets);
+    if plan.in_sync() {
+        0
+    } else {
+        2
+    }
 }

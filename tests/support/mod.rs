@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod apply;
+pub mod integrations;
 pub mod runit;
 
 use std::path::PathBuf;
@@ -41,3 +43,5 @@ impl Drop for GroupGuard {
         }
     }
 }
+
+pub mod proc;

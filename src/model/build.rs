@@ -1,0 +1,80 @@
+//! Spec → [`Model`]: the system tree, each user's tree and its `runsvdir-<user>` service, every
+//! service's entries, then each service's marker (which hashes the rest).
+
+use super::builder::TreeBuilder;
+use super::context::{Ctx, Place};
+use super::error::BuildError;
+use super::marker::{marker_text, service_hashes};
+use super::options::ModelOptions;
+use super::service::add_service;
+use super::types::{FileClass, ManagedTree, Model, Owner, ServiceModel};
+use super::user_runsvdir::add_user_runsvdir;
+use crate::spec::Spec;
+
+/// Builds the desired tree of `spec`. Pure: no I/O. Fails only on a user template that does
+/// not render, or two entries wanting one path.
+pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
+    let ctx = Ctx::new(spec, opts);
+    let mut b = TreeBuilder::default();
+    let mut services: Vec<ServiceModel> = Vec::new();
+    let mut trees: Vec<ManagedTree> = Vec::new();
+
+    let root = Owner::root();
+    b.root_dir(&spec.sv_dir, &root)?;
+    b.root_dir(&spec.service_dir, &root)?;
+    trees.push(ManagedTree {
+        user: None,
+        sv_dir: spec.sv_dir.clone(),
+        service_dir: spec.service_dir.clone(),
+        owner: root.clone(),
+    });
+    let system = Place {
+        sv_dir: &spec.sv_dir,
+        service_dir: &spec.service_dir,
+        account: None,
+        owner: root,
+    };
+    for svc in &spec.services {
+        services.push(add_service(&mut b, &ctx, &system, svc)?);
+    }
+
+    for tree in &spec.users {
+        services.push(add_user_runsvdir(&mut b, &ctx, tree)?);
+        let owner = ctx.owner_of(&tree.account.effective);
+        b.root_dir(&tree.sv_dir, &owner)?;
+        b.root_dir(&tree.service_dir, &owner)?;
+        trees.push(ManagedTree {
+            user: Some(tree.account.name.clone()),
+            sv_dir: tree.sv_dir.clone(),
+            service_dir: tree.service_dir.clone(),
+            owner: owner.clone(),
+        });
+        let place = Place {
+            sv_dir: &tree.sv_dir,
+            service_dir: &tree.service_dir,
+            account: Some(&tree.account),
+            owner,
+        };
+        for svc in &tree.services {
+            services.push(add_service(&mut b, &ctx, &place, svc)?);
+        }
+    }
+
+    let hashes = service_hashes(&b.tree);
+    for s in &services {
+        let hash = hashes.get(&s.id).copied().unwrap_or_default();
+        let owner = b.tree.get(&s.dir).map(|n| n.owner.clone());
+        let owner = owner.unwrap_or_else(Owner::root);
+        let text = marker_text(&spec.project, &spec.path, hash);
+        let marker = s.dir.join(".runitctl");
+        b.service(&s.id, &owner)
+            .file(&marker, text, 0o644, FileClass::Marker)?;
+    }
+
+    Ok(Model {
+        project: spec.project.clone(),
+        tree: b.tree,
+        services,
+        trees,
+    })
+}

@@ -1,0 +1,377 @@
+//! Reads disk for a plan, never following a link: `lstat` of every desired path, a walk of each
+//! managed service dir for entries the model does not ask for, a scan of each sv_dir for this
+//! project's services that are no longer in the spec, and the enable links of disabled services.
+//!
+//! Below a desired directory that is missing, not a directory, or a symlink, nothing is looked
+//! at (a path lookup there would go through the link): those paths are reported missing and the
+//! plan re-creates them. The one exception is a container dir (`FileClass::Root`, e.g. `/var/log`)
+//! that is a symlink in a root-owned, not group/world-writable dir: only root can have put it
+//! there, so it is trusted and followed.
+
+use super::marker::marker_project;
+use super::observed::{Extra, Found, Observed, PruneCandidate};
+use super::owners::{resolve_owners, OwnerIds};
+use super::paths::{disk_path, disk_target, is_temp_name};
+use crate::model::{FileClass, Model, NodeKind, ServiceId};
+use crate::users::{SystemUsers, UserDb};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{self, Read};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::path::{Component, Path};
+use walkdir::WalkDir;
+
+/// Files larger than this are read only when their size equals the desired size.
+const DIFF_READ_LIMIT: u64 = 256 * 1024;
+
+/// Observes the model's paths under `root` with the host's user database; owners are compared
+/// only when running as root; link targets are relocated under `root`.
+pub fn observe(root: Option<&Path>, model: &Model) -> Result<Observed, String> {
+    let ids = resolve_owners(model, &SystemUsers)?;
+    let is_root = nix::unistd::geteuid().is_root();
+    observe_with(root, model, ids, is_root, true, &SystemUsers)
+}
+
+/// [`observe`] with every choice explicit.
+pub fn observe_with(
+    root: Option<&Path>,
+    model: &Model,
+    ids: OwnerIds,
+    check_owners: bool,
+    relocate_links: bool,
+    users: &dyn UserDb,
+) -> Result<Observed, String> {
+    let mut obs = Observed {
+        root: root.map(Path::to_path_buf),
+        check_owners,
+        relocate_links,
+        ids,
+        ..Observed::default()
+    };
+    observe_nodes(root, model, &mut obs)?;
+    walk_service_dirs(root, model, &mut obs)?;
+    scan_containers(root, model, &mut obs)?;
+    scan_prunes(root, model, &mut obs)?;
+    scan_disabled(root, model, &mut obs);
+    name_owners(&mut obs, users);
+    Ok(obs)
+}
+
+fn io_err(p: &Path, e: io::Error) -> String {
+    format!("{}: {e}", p.display())
+}
+
+fn observe_nodes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+    // Desired dirs below which nothing may be looked at (missing, wrong type, or a link).
+    let mut blocked: Vec<&Path> = Vec::new();
+    for (path, node) in &model.tree {
+        while blocked.last().is_some_and(|b| !path.starts_with(b)) {
+            blocked.pop();
+        }
+        let is_dir = matches!(node.kind, NodeKind::Dir);
+        if !blocked.is_empty() {
+            obs.nodes.insert(path.clone(), Found::Missing);
+            if is_dir {
+                blocked.push(path);
+            }
+            continue;
+        }
+        let disk = disk_path(root, path);
+        let want_len = match &node.kind {
+            NodeKind::File { content } => Some(content.len() as u64),
+            _ => None,
+        };
+        let mut found = lstat(&disk, want_len)?;
+        if let (true, Found::Symlink { .. }) = (is_dir && node.class == FileClass::Root, &found) {
+            if trusted_parent(&disk) {
+                if let Ok(m) = fs::metadata(&disk) {
+                    if m.is_dir() {
+                        found = Found::Dir {
+                            mode: m.mode() & 0o7777,
+                            uid: m.uid(),
+                            gid: m.gid(),
+                            linked: true,
+                        };
+                    }
+                }
+            }
+        }
+        if is_dir && !matches!(found, Found::Dir { .. }) {
+            blocked.push(path);
+        }
+        obs.nodes.insert(path.clone(), found);
+    }
+    Ok(())
+}
+
+/// A dir whose entries only root can change.
+pub(crate) fn trusted_dir_meta(m: &fs::Metadata) -> bool {
+    m.uid() == 0 && m.mode() & 0o022 == 0
+}
+
+fn trusted_parent(disk: &Path) -> bool {
+    disk.parent()
+        .and_then(|p| fs::symlink_metadata(p).ok())
+        .is_some_and(|m| m.is_dir() && trusted_dir_meta(&m))
+}
+
+/// `lstat` one path; reads a file's content when `want_len` matches or it is small.
+fn lstat(disk: &Path, want_len: Option<u64>) -> Result<Found, String> {
+    let m = match fs::symlink_metadata(disk) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Missing),
+        Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => return Ok(Found::Missing),
+        Err(e) => return Err(io_err(disk, e)),
+    };
+    let ft = m.file_type();
+    let (mode, uid, gid) = (m.mode() & 0o7777, m.uid(), m.gid());
+    Ok(if ft.is_symlink() {
+        let target = fs::read_link(disk).map_err(|e| io_err(disk, e))?;
+        Found::Symlink { target, uid, gid }
+    } else if ft.is_dir() {
+        Found::Dir {
+            mode,
+            uid,
+            gid,
+            linked: false,
+        }
+    } else if ft.is_file() {
+        let size = m.len();
+        let content = match want_len {
+            Some(l) if l == size || size <= DIFF_READ_LIMIT => Some(read_nofollow(disk, size)?),
+            _ => None,
+        };
+        Found::File {
+            mode,
+            uid,
+            gid,
+            size,
+            content,
+        }
+    } else {
+        Found::Other
+    })
+}
+
+fn read_nofollow(disk: &Path, size: u64) -> Result<Vec<u8>, String> {
+    let mut f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(disk)
+        .map_err(|e| io_err(disk, e))?;
+    let mut buf = Vec::with_capacity(size as usize);
+    f.read_to_end(&mut buf).map_err(|e| io_err(disk, e))?;
+    Ok(buf)
+}
+
+/// The class a path inside a service dir has, from its relative path.
+pub(crate) fn class_of_rel(rel: &Path) -> Option<FileClass> {
+    let parts: Vec<&str> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .collect();
+    Some(match parts.as_slice() {
+        ["run"] => FileClass::Run,
+        ["finish"] => FileClass::Finish,
+        ["check"] => FileClass::Check,
+        ["down"] => FileClass::Down,
+        [".runitctl"] => FileClass::Marker,
+        ["env"] => FileClass::EnvDir,
+        ["env", ..] => FileClass::Env,
+        ["control"] => FileClass::ControlDir,
+        ["control", ..] => FileClass::Control,
+        ["log"] => FileClass::LogServiceDir,
+        ["log", "run"] => FileClass::LogRun,
+        _ => return None,
+    })
+}
+
+fn walk_service_dirs(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+    for svc in &model.services {
+        if !matches!(obs.nodes.get(&svc.dir), Some(Found::Dir { .. })) {
+            continue;
+        }
+        let base = disk_path(root, &svc.dir);
+        let mut it = WalkDir::new(&base)
+            .follow_links(false)
+            .follow_root_links(false)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = it.next() {
+            let entry = entry.map_err(|e| format!("{}: {e}", base.display()))?;
+            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
+            if rel == Path::new("supervise") || rel == Path::new("log/supervise") {
+                if entry.file_type().is_dir() {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            let logical = svc.dir.join(rel);
+            if let Some(node) = model.tree.get(&logical) {
+                if entry.file_type().is_dir() && !matches!(node.kind, NodeKind::Dir) {
+                    it.skip_current_dir();
+                }
+                continue;
+            }
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            let found = lstat(entry.path(), None)?;
+            obs.extras.push(Extra {
+                temp: is_temp_name(entry.file_name()),
+                path: logical,
+                found,
+                service: Some(svc.id.clone()),
+                class: class_of_rel(rel),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Temporaries a killed apply left in container and log dirs.
+fn scan_containers(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+    for (path, node) in &model.tree {
+        if !matches!(node.class, FileClass::Root | FileClass::LogDir)
+            || !matches!(obs.nodes.get(path), Some(Found::Dir { .. }))
+        {
+            continue;
+        }
+        let disk = disk_path(root, path);
+        let rd = fs::read_dir(&disk).map_err(|e| io_err(&disk, e))?;
+        for entry in rd {
+            let entry = entry.map_err(|e| io_err(&disk, e))?;
+            if is_temp_name(&entry.file_name()) {
+                let found = lstat(&entry.path(), None)?;
+                obs.extras.push(Extra {
+                    path: path.join(entry.file_name()),
+                    found,
+                    service: None,
+                    class: None,
+                    temp: true,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn scan_prunes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+    let wanted: BTreeSet<&Path> = model.services.iter().map(|s| s.dir.as_path()).collect();
+    for tree in &model.trees {
+        let sv_ok = match obs.nodes.get(&tree.sv_dir) {
+            Some(f) => matches!(f, Found::Dir { .. }),
+            None => fs::metadata(disk_path(root, &tree.sv_dir)).is_ok_and(|m| m.is_dir()),
+        };
+        if !sv_ok {
+            continue;
+        }
+        let disk = disk_path(root, &tree.sv_dir);
+        let mut entries: Vec<_> = fs::read_dir(&disk)
+            .map_err(|e| io_err(&disk, e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| io_err(&disk, e))?;
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name();
+            if name.as_encoded_bytes().first() == Some(&b'.') {
+                continue;
+            }
+            let logical = tree.sv_dir.join(&name);
+            if wanted.contains(logical.as_path()) {
+                continue;
+            }
+            if !entry.file_type().map_err(|e| io_err(&disk, e))?.is_dir() {
+                continue;
+            }
+            let marker = entry.path().join(".runitctl");
+            let is_ours = match fs::symlink_metadata(&marker) {
+                Ok(m) if m.is_file() => read_nofollow(&marker, m.len())
+                    .ok()
+                    .and_then(|b| marker_project(&b))
+                    .is_some_and(|p| p == model.project),
+                _ => false,
+            };
+            if !is_ours {
+                continue;
+            }
+            let link = tree.service_dir.join(&name);
+            let link = points_at(root, &link, &logical).then_some(link);
+            obs.prunes.push(PruneCandidate {
+                id: ServiceId {
+                    user: tree.user.clone(),
+                    name: name.to_string_lossy().into_owned(),
+                },
+                dir: logical,
+                link,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Whether logical `link` is a symlink to logical `dir` (as written, relocated, or resolved).
+fn points_at(root: Option<&Path>, link: &Path, dir: &Path) -> bool {
+    let disk_link = disk_path(root, link);
+    let Ok(target) = fs::read_link(&disk_link) else {
+        return false;
+    };
+    if target == dir || target == disk_path(root, dir) || target == disk_target(root, true, dir) {
+        return true;
+    }
+    match (fs::metadata(&disk_link), fs::metadata(disk_path(root, dir))) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+fn scan_disabled(root: Option<&Path>, model: &Model, obs: &mut Observed) {
+    for svc in model.services.iter().filter(|s| !s.enabled) {
+        if model.tree.contains_key(&svc.link) {
+            continue;
+        }
+        if points_at(root, &svc.link, &svc.dir) {
+            obs.disabled_links.push((svc.id.clone(), svc.link.clone()));
+        }
+    }
+}
+
+fn name_owners(obs: &mut Observed, users: &dyn UserDb) {
+    let mut uids = BTreeMap::new();
+    let mut gids = BTreeMap::new();
+    let founds = obs
+        .nodes
+        .values()
+        .chain(obs.extras.iter().map(|e| &e.found));
+    for f in founds {
+        if let Found::Dir { uid, gid, .. }
+        | Found::File { uid, gid, .. }
+        | Found::Symlink { uid, gid, .. } = f
+        {
+            uids.entry(*uid).or_insert(());
+            gids.entry(*gid).or_insert(());
+        }
+    }
+    for (owner, (u, g)) in &obs.ids {
+        obs.user_names.insert(*u, owner.user.clone());
+        obs.group_names.insert(*g, owner.group.clone());
+    }
+    for u in uids.keys() {
+        if !obs.user_names.contains_key(u) {
+            let n = users.user_by_uid(*u).map(|e| e.name);
+            obs.user_names
+                .insert(*u, n.unwrap_or_else(|| u.to_string()));
+        }
+    }
+    for g in gids.keys() {
+        if !obs.group_names.contains_key(g) {
+            let n = users.group_name(*g);
+            obs.group_names
+                .insert(*g, n.unwrap_or_else(|| g.to_string()));
+        }
+    }
+}

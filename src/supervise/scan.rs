@@ -1,0 +1,222 @@
+//! runsvdir's service table: one slot per service directory, identified by the (device, inode)
+//! of the directory an entry resolves to (so renames and a second symlink to the same dir start
+//! nothing new), and the pure reconciliation of a scan against it: start what is new or has no
+//! live runsv, TERM the runsv of what is gone. A runsv that dies within a second of its start
+//! is restarted only after a one-second floor.
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use super::service::FLOOR;
+
+/// One entry seen by a scan: its name and the identity of the directory it resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub name: OsString,
+    pub dev: u64,
+    pub ino: u64,
+}
+
+/// What the runtime must do after a reconciliation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Start `runsv NAME` for slot (dev, ino).
+    Start { dev: u64, ino: u64, name: OsString },
+    /// SIGTERM this runsv (a pid > 1 that we started and have not reaped).
+    Term(i32),
+}
+
+#[derive(Clone, Debug)]
+struct Slot {
+    entry: Entry,
+    pid: i32,
+    started: Duration,
+    hold_until: Option<Duration>,
+}
+
+/// The table of supervised service directories.
+#[derive(Default, Debug)]
+pub struct Table {
+    slots: Vec<Slot>,
+}
+
+impl Table {
+    /// Reconciles a complete scan (`entries`) at monotonic time `now`.
+    pub fn reconcile(&mut self, entries: &[Entry], now: Duration) -> Vec<Action> {
+        let mut actions = Vec::new();
+        let mut seen = vec![false; self.slots.len()];
+        for e in entries {
+            let found = self
+                .slots
+                .iter()
+                .position(|s| s.entry.dev == e.dev && s.entry.ino == e.ino);
+            let i = match found {
+                Some(i) => {
+                    if seen[i] {
+                        continue; // a second name for the same directory
+                    }
+                    i
+                }
+                None => {
+                    self.slots.push(Slot {
+                        entry: e.clone(),
+                        pid: 0,
+                        started: now,
+                        hold_until: None,
+                    });
+                    seen.push(false);
+                    self.slots.len() - 1
+                }
+            };
+            seen[i] = true;
+            let s = &mut self.slots[i];
+            if s.pid == 0 && s.hold_until.is_none_or(|t| now >= t) {
+                s.hold_until = None;
+                actions.push(Action::Start {
+                    dev: s.entry.dev,
+                    ino: s.entry.ino,
+                    name: e.name.clone(),
+                });
+            }
+        }
+        let mut i = 0;
+        self.slots.retain(|s| {
+            let keep = seen[i];
+            i += 1;
+            if !keep && s.pid > 1 {
+                actions.push(Action::Term(s.pid));
+            }
+            keep
+        });
+        actions
+    }
+
+    /// Records the pid of a started runsv.
+    pub fn started(&mut self, dev: u64, ino: u64, pid: i32, now: Duration) {
+        if let Some(s) = self
+            .slots
+            .iter_mut()
+            .find(|s| s.entry.dev == dev && s.entry.ino == ino)
+        {
+            s.pid = pid;
+            s.started = now;
+        }
+    }
+
+    /// Starting failed: retry after the floor.
+    pub fn start_failed(&mut self, dev: u64, ino: u64, now: Duration) {
+        if let Some(s) = self
+            .slots
+            .iter_mut()
+            .find(|s| s.entry.dev == dev && s.entry.ino == ino)
+        {
+            s.hold_until = Some(now + FLOOR);
+        }
+    }
+
+    /// A runsv was reaped; true if it was one of ours (a rescan restarts it).
+    pub fn exited(&mut self, pid: i32, now: Duration) -> bool {
+        match self.slots.iter_mut().find(|s| s.pid == pid && pid > 1) {
+            Some(s) => {
+                s.pid = 0;
+                if now < s.started + FLOOR {
+                    s.hold_until = Some(now + FLOOR);
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The earliest time a slot waiting out its floor may be restarted.
+    pub fn next_hold(&self) -> Option<Duration> {
+        self.slots
+            .iter()
+            .filter(|s| s.pid == 0)
+            .filter_map(|s| s.hold_until)
+            .min()
+    }
+
+    /// Every live runsv pid (each > 1).
+    pub fn pids(&self) -> impl Iterator<Item = i32> + '_ {
+        self.slots.iter().map(|s| s.pid).filter(|p| *p > 1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(name: &str, ino: u64) -> Entry {
+        Entry {
+            name: name.into(),
+            dev: 1,
+            ino,
+        }
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn new_entries_start_once_and_aliases_are_one_service() {
+        let mut t = Table::default();
+        let a = t.reconcile(&[e("a", 10), e("alias", 10), e("b", 11)], ms(0));
+        assert_eq!(a.len(), 2);
+        t.started(1, 10, 100, ms(0));
+        t.started(1, 11, 101, ms(0));
+        assert!(t.reconcile(&[e("a", 10), e("b", 11)], ms(5)).is_empty());
+        // A rename keeps the runsv.
+        assert!(t
+            .reconcile(&[e("renamed", 10), e("b", 11)], ms(6))
+            .is_empty());
+    }
+
+    #[test]
+    fn gone_entries_get_term_and_are_forgotten() {
+        let mut t = Table::default();
+        t.reconcile(&[e("a", 10), e("b", 11)], ms(0));
+        t.started(1, 10, 100, ms(0));
+        assert_eq!(
+            t.reconcile(&[e("b", 11)], ms(1)),
+            vec![
+                Action::Start {
+                    dev: 1,
+                    ino: 11,
+                    name: "b".into()
+                },
+                Action::Term(100)
+            ]
+        );
+        assert_eq!(t.len(), 1);
+        // A replaced directory (same name, new inode) is a new service.
+        let acts = t.reconcile(&[e("b", 12)], ms(2));
+        assert_eq!(acts.len(), 1);
+        assert!(matches!(acts[0], Action::Start { ino: 12, .. }));
+    }
+
+    #[test]
+    fn a_runsv_dying_at_once_is_restarted_after_the_floor() {
+        let mut t = Table::default();
+        t.reconcile(&[e("a", 10)], ms(0));
+        t.started(1, 10, 100, ms(0));
+        assert!(t.exited(100, ms(50)));
+        assert!(t.reconcile(&[e("a", 10)], ms(60)).is_empty());
+        assert_eq!(t.next_hold(), Some(ms(1050)));
+        assert_eq!(t.reconcile(&[e("a", 10)], ms(1050)).len(), 1);
+        // One that ran long is restarted at once.
+        t.started(1, 10, 101, ms(1050));
+        assert!(t.exited(101, ms(5000)));
+        assert_eq!(t.reconcile(&[e("a", 10)], ms(5000)).len(), 1);
+        assert!(!t.exited(999, ms(5000)));
+    }
+}

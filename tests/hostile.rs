@@ -1,0 +1,106 @@
+//! Hostile home: a user plants symlinks in their own tree (`~deploy/sv` itself, and
+//! `~deploy/sv/api/run`) pointing outside it; apply as root replaces the links and never
+//! writes through them. Root only (user-owned dirs need a real chown).
+
+use crate::support::apply::{am_root, manifest, Sandbox};
+use std::os::unix::fs::symlink;
+
+/// `nobody` stands for deploy: a real non-root account, home in the sandbox.
+const SPEC: &str = "\
+project: shop
+supervisor: runit
+users:
+  nobody:
+    home: /home/deploy
+    services:
+      api: { run: sleep 3600, env: { TOKEN: \"t\" } }
+";
+
+const NOBODY: u32 = 65534;
+
+/// A sandbox whose `/home/deploy` is owned by nobody, like a real home.
+fn sandbox() -> Sandbox {
+    let s = Sandbox::new(SPEC);
+    let home = s.p("home/deploy");
+    std::fs::create_dir_all(&home).unwrap();
+    std::os::unix::fs::chown(&home, Some(NOBODY), Some(NOBODY)).unwrap();
+    s
+}
+
+/// Files outside the tree that planted links point at.
+fn outside() -> tempfile::TempDir {
+    let o = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(o.path().join("api/env")).unwrap();
+    std::fs::write(o.path().join("api/run"), "#!/bin/sh\necho precious\n").unwrap();
+    std::fs::write(o.path().join("api/env/TOKEN"), "precious\n").unwrap();
+    std::fs::write(o.path().join("passwd"), "root:x:0:0::/root:/bin/sh\n").unwrap();
+    o
+}
+
+#[test]
+fn planted_sv_dir_link_is_replaced_and_outside_untouched() {
+    if !am_root("planted_sv_dir_link_is_replaced_and_outside_untouched") {
+        return;
+    }
+    let s = sandbox();
+    let o = outside();
+    let before = manifest(o.path());
+    symlink(o.path(), s.p("home/deploy/sv")).unwrap();
+    let plan = s.expect("plan", &[], 2);
+    assert!(plan.contains("/home/deploy/sv: replace symlink"), "{plan}");
+    s.expect("apply", &[], 0);
+    assert_eq!(
+        manifest(o.path()),
+        before,
+        "a file outside the tree changed"
+    );
+    let sv = std::fs::symlink_metadata(s.p("home/deploy/sv")).unwrap();
+    assert!(sv.is_dir(), "~deploy/sv is still a link");
+    let run = std::fs::read_to_string(s.p("home/deploy/sv/api/run")).unwrap();
+    assert!(run.contains("sleep 3600"), "{run}");
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::symlink_metadata(s.p("home/deploy/sv/api/run")).unwrap();
+    assert_eq!(
+        (m.uid(), m.gid()),
+        (NOBODY, NOBODY),
+        "user files belong to the user"
+    );
+    s.expect("plan", &[], 0);
+}
+
+#[test]
+fn planted_run_link_is_replaced_and_outside_untouched() {
+    if !am_root("planted_run_link_is_replaced_and_outside_untouched") {
+        return;
+    }
+    let s = sandbox();
+    s.expect("apply", &[], 0);
+    let o = outside();
+    let before = manifest(o.path());
+    let api = s.p("home/deploy/sv/api");
+    std::fs::remove_file(api.join("run")).unwrap();
+    symlink(o.path().join("api/run"), api.join("run")).unwrap();
+    std::fs::remove_dir_all(api.join("env")).unwrap();
+    symlink(o.path().join("api/env"), api.join("env")).unwrap();
+    std::fs::remove_file(api.join(".runitctl")).unwrap();
+    symlink(o.path().join("passwd"), api.join(".runitctl")).unwrap();
+    // The user also plants a link at the temp name apply would use.
+    symlink(o.path().join("passwd"), api.join(".run.runitctl-tmp")).unwrap();
+    let plan = s.expect("plan", &[], 2);
+    assert!(
+        plan.contains("/home/deploy/sv/api/run: replace symlink"),
+        "{plan}"
+    );
+    s.expect("apply", &[], 0);
+    assert_eq!(
+        manifest(o.path()),
+        before,
+        "a file outside the tree changed"
+    );
+    for f in ["run", "env", ".runitctl"] {
+        let m = std::fs::symlink_metadata(api.join(f)).unwrap();
+        assert!(!m.file_type().is_symlink(), "{f} is still a link");
+    }
+    assert_eq!(std::fs::read(api.join("env/TOKEN")).unwrap(), b"t\n");
+    s.expect("plan", &[], 0);
+}

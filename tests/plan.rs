@@ -1,0 +1,342 @@
+//! `plan`, `apply` and `render` through the binary, in `--root` sandboxes: exit codes,
+//! idempotence, drift repair, dry runs writing nothing, bad specs writing nothing, the JSON
+//! schema, and `render --out`.
+
+use crate::support::apply::{manifest, Sandbox};
+use serde_json::Value;
+
+pub const SPEC: &str = "\
+project: shop
+supervisor: runit
+services:
+  web:
+    run: sleep 3600
+    env: { RAILS_ENV: production, DATABASE_URL: \"postgres://db/shop\" }
+    log: { size: 4096, num: 3 }
+  worker:
+    run: sleep 3600
+    log: false
+users:
+  deploy:
+    services:
+      api: { run: sleep 3600, env: { PORT: \"5000\" } }
+";
+
+#[test]
+fn plan_exits_2_before_and_0_after_apply_and_second_apply_is_a_no_op() {
+    let s = Sandbox::new(SPEC);
+    let plan = s.expect("plan", &[], 2);
+    assert!(plan.contains("/etc/sv/web/run: create"), "{plan}");
+    assert!(plan.contains("web: new (runsv starts it)"), "{plan}");
+    let out = s.expect("apply", &[], 0);
+    assert!(out.contains("applied: "), "{out}");
+    assert!(s.p("etc/sv/web/run").is_file());
+    assert!(s.p("home/deploy/sv/api/run").is_file());
+    assert!(s.p("var/log/web/config").is_file());
+    let link = std::fs::read_link(s.p("etc/service/web")).unwrap();
+    assert_eq!(link, s.p("etc/sv/web"), "links are relocated under --root");
+    let before = manifest(&s.root);
+    let out = s.expect("plan", &[], 0);
+    assert!(out.starts_with("no changes"), "{out}");
+    let out = s.expect("apply", &[], 0);
+    assert_eq!(out.trim(), "no changes");
+    assert_eq!(manifest(&s.root), before);
+}
+
+#[test]
+fn plan_and_dry_run_write_nothing() {
+    let s = Sandbox::new(SPEC);
+    let empty = manifest(&s.root);
+    s.expect("plan", &[], 2);
+    s.expect("plan", &["--format", "json"], 2);
+    let out = s.expect("apply", &["--dry-run"], 0);
+    assert!(out.contains("dry run: nothing written"), "{out}");
+    assert_eq!(manifest(&s.root), empty);
+    s.expect("apply", &[], 0);
+    std::fs::write(s.p("etc/sv/web/run"), "#!/bin/sh\nexec edited\n").unwrap();
+    std::fs::write(s.p("etc/sv/web/env/EXTRA"), "x\n").unwrap();
+    let drifted = manifest(&s.root);
+    s.expect("plan", &[], 2);
+    s.expect("apply", &["--dry-run"], 0);
+    assert_eq!(manifest(&s.root), drifted);
+}
+
+#[test]
+fn a_spec_with_an_error_changes_nothing() {
+    let s = Sandbox::new(SPEC);
+    s.expect("apply", &[], 0);
+    let before = manifest(&s.root);
+    s.write_spec(&SPEC.replace(
+        "run: sleep 3600\n    log: false",
+        "run: sleep 3600\n    lgo: false",
+    ));
+    let out = s.run("apply", &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("services.yaml:"), "{err}");
+    assert_eq!(manifest(&s.root), before);
+    let fresh = Sandbox::new("services:\n  bad name: { run: x }\n");
+    assert_eq!(fresh.run("apply", &[]).status.code(), Some(1));
+    assert!(manifest(&fresh.root).is_empty());
+}
+
+/// One drift: what to do to the tree, and a path the plan must name.
+fn drift_case(name: &str, mutate: impl Fn(&Sandbox), expect: &str) {
+    let s = Sandbox::new(SPEC);
+    s.expect("apply", &[], 0);
+    let good = manifest(&s.root);
+    mutate(&s);
+    assert_ne!(manifest(&s.root), good, "{name}: the drift changed nothing");
+    let plan = s.expect("plan", &[], 2);
+    assert!(
+        plan.contains(expect),
+        "{name}: plan lacks `{expect}`:\n{plan}"
+    );
+    s.expect("apply", &[], 0);
+    assert_eq!(manifest(&s.root), good, "{name}: not repaired");
+    s.expect("plan", &[], 0);
+}
+
+#[test]
+fn drift_is_shown_and_repaired() {
+    use std::os::unix::fs::PermissionsExt;
+    drift_case(
+        "mode",
+        |s| {
+            let p = std::fs::Permissions::from_mode(0o644);
+            std::fs::set_permissions(s.p("etc/sv/web/run"), p).unwrap();
+        },
+        "/etc/sv/web/run: mode 0644 → 0755",
+    );
+    drift_case(
+        "edited run",
+        |s| std::fs::write(s.p("etc/sv/web/run"), "#!/bin/sh\nexec evil\n").unwrap(),
+        "-exec evil",
+    );
+    drift_case(
+        "extra env",
+        |s| std::fs::write(s.p("etc/sv/web/env/EXTRA"), "1\n").unwrap(),
+        "/etc/sv/web/env/EXTRA: remove file (not in the spec)",
+    );
+    drift_case(
+        "enable link",
+        |s| std::fs::remove_file(s.p("home/deploy/service/api")).unwrap(),
+        "/home/deploy/service/api: create link",
+    );
+    drift_case(
+        "log config",
+        |s| std::fs::remove_file(s.p("var/log/web/config")).unwrap(),
+        "/var/log/web/config: create file",
+    );
+}
+
+#[test]
+fn env_values_are_masked_unless_asked() {
+    let s = Sandbox::new(SPEC);
+    s.expect("apply", &[], 0);
+    s.write_spec(&SPEC.replace("postgres://db/shop", "postgres://db2/shop-secret"));
+    let plan = s.expect("plan", &[], 2);
+    assert!(
+        plan.contains("/etc/sv/web/env/DATABASE_URL: changed (19 → 27 bytes)"),
+        "{plan}"
+    );
+    assert!(!plan.contains("shop-secret"), "{plan}");
+    assert!(plan.contains("web: restart"), "{plan}");
+    let shown = s.expect("plan", &["--show-secrets"], 2);
+    assert!(shown.contains("+postgres://db2/shop-secret"), "{shown}");
+    let json = s.expect("plan", &["--format", "json"], 2);
+    assert!(!json.contains("shop-secret"), "{json}");
+    let md = s.expect("plan", &["--format", "markdown"], 2);
+    assert!(md.contains("### runitctl plan"), "{md}");
+    assert!(!md.contains("shop-secret"), "{md}");
+}
+
+#[test]
+fn colour_only_on_a_terminal() {
+    let s = Sandbox::new(SPEC);
+    let plain = s.expect("plan", &[], 2);
+    assert!(!plain.contains('\x1b'), "piped output has escapes");
+}
+
+// --- JSON schema -------------------------------------------------------------------------
+
+/// Checks `v` against the subset of JSON Schema the plan schema uses: type, required,
+/// properties, items, enum, const, minimum, $ref to `#/$defs/…`.
+fn check(schema: &Value, root: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.strip_prefix("#/$defs/").expect("local $ref");
+        return check(&root["$defs"][name], root, v, at, errs);
+    }
+    if let Some(t) = schema.get("type") {
+        let types: Vec<&str> = match t {
+            Value::String(s) => vec![s.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => panic!("bad type in schema at {at}"),
+        };
+        let ok = types.iter().any(|t| match *t {
+            "object" => v.is_object(),
+            "array" => v.is_array(),
+            "string" => v.is_string(),
+            "integer" => v.is_u64() || v.is_i64(),
+            "boolean" => v.is_boolean(),
+            "null" => v.is_null(),
+            other => panic!("type {other} not supported"),
+        });
+        if !ok {
+            errs.push(format!("{at}: {v} is not {types:?}"));
+            return;
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
+        if !e.contains(v) {
+            errs.push(format!("{at}: {v} not in {e:?}"));
+        }
+    }
+    if let Some(c) = schema.get("const") {
+        if c != v {
+            errs.push(format!("{at}: {v} != {c}"));
+        }
+    }
+    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64()) {
+        if n < m {
+            errs.push(format!("{at}: {n} < {m}"));
+        }
+    }
+    if let Some(obj) = v.as_object() {
+        for r in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let k = r.as_str().unwrap();
+            if !obj.contains_key(k) {
+                errs.push(format!("{at}: missing `{k}`"));
+            }
+        }
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (k, sub) in props {
+                if let Some(x) = obj.get(k) {
+                    check(sub, root, x, &format!("{at}.{k}"), errs);
+                }
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
+        for (i, x) in arr.iter().enumerate() {
+            check(items, root, x, &format!("{at}[{i}]"), errs);
+        }
+    }
+}
+
+fn schema() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan-schema.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn assert_valid(doc: &str) -> Value {
+    let v: Value = serde_json::from_str(doc).unwrap();
+    let s = schema();
+    let mut errs = Vec::new();
+    check(&s, &s, &v, "$", &mut errs);
+    assert!(
+        errs.is_empty(),
+        "schema violations:\n{}\n{doc}",
+        errs.join("\n")
+    );
+    v
+}
+
+#[test]
+fn the_checker_rejects_what_the_schema_forbids() {
+    let s = schema();
+    let mut errs = Vec::new();
+    let bad = serde_json::json!({"version": 2, "in_sync": "yes", "changes": [{"op": "explode"}]});
+    check(&s, &s, &bad, "$", &mut errs);
+    assert!(
+        errs.iter().any(|e| e.contains("missing `summary`")),
+        "{errs:?}"
+    );
+    assert!(errs.iter().any(|e| e.contains("$.version")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("$.in_sync")), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.contains("$.changes[0].op")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn json_output_follows_the_schema() {
+    let s = Sandbox::new(SPEC);
+    let v = assert_valid(&s.expect("plan", &["--format", "json"], 2));
+    assert_eq!(v["in_sync"], false);
+    assert!(v["summary"]["create"].as_u64().unwrap() > 10);
+    let api = v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "api")
+        .unwrap();
+    assert_eq!(api["user"], "deploy");
+    assert_eq!(api["created"], true);
+    s.expect("apply", &[], 0);
+    // Drift of every kind the schema describes.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        s.p("etc/sv/web/run"),
+        std::fs::Permissions::from_mode(0o700),
+    )
+    .unwrap();
+    std::fs::write(s.p("etc/sv/web/env/EXTRA"), "x\n").unwrap();
+    std::fs::remove_file(s.p("etc/service/web")).unwrap();
+    std::os::unix::fs::symlink("/nowhere", s.p("etc/service/web")).unwrap();
+    s.write_spec(
+        &SPEC
+            .replace("size: 4096", "size: 8192")
+            .replace("postgres://db/shop", "x"),
+    );
+    let v = assert_valid(&s.expect("plan", &["--format", "json"], 2));
+    let ops: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["op"].as_str().unwrap())
+        .collect();
+    for op in ["update", "mode", "remove", "relink"] {
+        assert!(ops.contains(&op), "{op} missing from {ops:?}");
+    }
+    let web = v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "web")
+        .unwrap();
+    assert_eq!(web["actions"], serde_json::json!(["restart", "hup-log"]));
+    s.expect("apply", &[], 0);
+    let v = assert_valid(&s.expect("plan", &["--format", "json"], 0));
+    assert_eq!(v["in_sync"], true);
+    assert_eq!(v["changes"], serde_json::json!([]));
+}
+
+#[test]
+fn render_out_writes_an_unrelocated_tree() {
+    // Without --root every user must exist: `nobody` stands in for deploy.
+    let s = Sandbox::new(&SPEC.replace("  deploy:\n", "  nobody:\n    home: /home/deploy\n"));
+    let out = s.tmp.path().join("image");
+    let o = std::process::Command::new(crate::support::bin())
+        .args(["render"])
+        .arg(&s.spec)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read_link(out.join("etc/service/web")).unwrap(),
+        std::path::Path::new("/etc/sv/web")
+    );
+    let run = std::fs::read_to_string(out.join("etc/sv/runsvdir-nobody/run")).unwrap();
+    assert!(!run.contains(out.to_str().unwrap()), "{run}");
+    assert!(run.contains("/home/deploy/service"), "{run}");
+    assert!(out.join("var/log/web/config").is_file());
+}

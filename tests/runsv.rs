@@ -1,0 +1,357 @@
+//! The embedded runsv on its own: runit's behaviour checklist (its `src/*.check` scenarios, as
+//! scenarios), the log pipe, finish, control scripts, the extra record, and reliability counts.
+
+use std::fs;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::support::proc::{
+    command, control, debian_runit, ok_alive, script, service_dir, spawn, start_runsv, status, sv,
+    wait_status, Imp,
+};
+use crate::support::wait_for;
+use runitctl::runit::status::State;
+use runitctl::supervise::{read_extra, LastExit};
+
+const SLEEPER: &str = "#!/bin/sh\nexec sleep 100\n";
+
+fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_default()
+}
+
+fn lines(p: &Path) -> usize {
+    read(p).lines().count()
+}
+
+/// CPU time (user + system) of a process, from /proc/PID/stat, in clock ticks.
+fn cpu_ticks(pid: i32) -> u64 {
+    let stat = read(Path::new(&format!("/proc/{pid}/stat")));
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // Fields after the comm: state is index 0, utime is field 14 → index 11, stime → 12.
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+}
+
+#[test]
+fn usage_and_second_runsv_fail_like_runit() {
+    let out = command(Imp::Embedded, "runsv").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "usage: runsv dir\n");
+
+    let (tmp, svc) = service_dir();
+    script(&svc.join("run"), SLEEPER);
+    let _r = start_runsv(Imp::Embedded, &svc);
+    let out = command(Imp::Embedded, "runsv")
+        .arg("svc")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(111));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "runsv svc: fatal: unable to lock supervise/lock: temporary failure\n"
+    );
+    let out = command(Imp::Embedded, "runsv")
+        .arg("/nonexistent/x")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(111));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "runsv /nonexistent/x: fatal: unable to change to directory: file does not exist\n"
+    );
+}
+
+#[test]
+fn supervise_files_have_runits_types_and_modes() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let (_tmp, svc) = service_dir();
+    script(&svc.join("run"), SLEEPER);
+    fs::create_dir(svc.join("log")).unwrap();
+    fs::write(svc.join("log/down"), "").unwrap();
+    script(&svc.join("log/run"), "#!/bin/sh\nexec cat\n");
+    let _r = start_runsv(Imp::Embedded, &svc);
+    wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    let mode = |p: &str| fs::metadata(svc.join(p)).unwrap().permissions().mode() & 0o777;
+    let sup = fs::metadata(svc.join("supervise")).unwrap();
+    assert!(sup.is_dir());
+    assert_eq!(mode("supervise") & 0o700, 0o700);
+    for fifo in ["supervise/control", "supervise/ok", "log/supervise/control"] {
+        assert!(
+            fs::metadata(svc.join(fifo)).unwrap().file_type().is_fifo(),
+            "{fifo}"
+        );
+    }
+    assert_eq!(mode("supervise/lock") & 0o077, 0);
+    assert_eq!(
+        fs::metadata(svc.join("supervise/status")).unwrap().len(),
+        20
+    );
+    let pid = status(&svc).unwrap().pid;
+    assert_eq!(read(&svc.join("supervise/pid")), format!("{pid}\n"));
+    assert_eq!(read(&svc.join("supervise/stat")), "run\n");
+    // runit quirk kept: log/supervise/pid appears only once the logger first starts.
+    assert!(!svc.join("log/supervise/pid").exists());
+    assert_eq!(read(&svc.join("log/supervise/stat")), "down\n");
+}
+
+#[test]
+fn finish_gets_exit_code_and_signal() {
+    let (_tmp, svc) = service_dir();
+    script(&svc.join("run"), "#!/bin/sh\nread x\nexit 3\n");
+    script(
+        &svc.join("finish"),
+        "#!/bin/sh\necho \"$1 $2\" >> finish.out\n",
+    );
+    fs::write(svc.join("down"), "").unwrap();
+    let _r = start_runsv(Imp::Embedded, &svc);
+    // `once`: run exits 3 (stdin is /dev/null, read fails), finish gets "3 0".
+    control(&svc, b"o").unwrap();
+    wait_for(Duration::from_secs(5), || {
+        (read(&svc.join("finish.out")) == "3 0\n").then_some(())
+    })
+    .expect("finish ran with 3 0");
+    script(&svc.join("run"), SLEEPER);
+    wait_status(&svc, Duration::from_secs(5), |s| s.state == State::Down).unwrap();
+    control(&svc, b"u").unwrap();
+    wait_status(&svc, Duration::from_secs(5), |s| {
+        s.state == State::Run && s.pid > 1
+    })
+    .unwrap();
+    control(&svc, b"k").unwrap();
+    wait_for(Duration::from_secs(5), || {
+        read(&svc.join("finish.out"))
+            .ends_with("-1 9\n")
+            .then_some(())
+    })
+    .expect("finish ran with -1 9");
+    let extra = read_extra(&svc).unwrap();
+    assert_eq!(extra.last_exit, Some(LastExit::Signal(9)));
+}
+
+#[test]
+fn log_pipe_survives_logger_restarts_without_loss() {
+    let (_tmp, svc) = service_dir();
+    // 3000 numbered lines, paced so the logger gets killed mid-stream.
+    script(
+        &svc.join("run"),
+        "#!/bin/sh\nexec 2>&1\ni=0\nwhile [ $i -lt 3000 ]; do i=$((i+1)); echo line $i; \
+         [ $((i % 100)) -eq 0 ] && sleep 0.02; done\nexec sleep 100\n",
+    );
+    script(&svc.join("log/run"), "#!/bin/sh\nexec cat >> out\n");
+    let _r = start_runsv(Imp::Embedded, &svc);
+    let log = svc.join("log");
+    for _ in 0..3 {
+        let st = wait_status(&log, Duration::from_secs(5), |s| s.pid > 1).unwrap();
+        wait_for(Duration::from_secs(5), || {
+            (lines(&log.join("out")) > 0).then_some(())
+        });
+        control(&log, b"k").unwrap();
+        wait_status(&log, Duration::from_secs(5), |s| {
+            s.pid > 1 && s.pid != st.pid
+        })
+        .unwrap();
+    }
+    wait_for(Duration::from_secs(20), || {
+        (lines(&log.join("out")) >= 3000).then_some(())
+    })
+    .expect("all lines arrive");
+    let text = read(&log.join("out"));
+    for (i, l) in text.lines().enumerate() {
+        assert_eq!(l, format!("line {}", i + 1));
+    }
+    // The logger's restarts are counted in its own extra record.
+    assert!(read_extra(&log).unwrap().starts >= 4);
+}
+
+#[test]
+fn control_scripts_override_signals_and_run_before_start() {
+    let (_tmp, svc) = service_dir();
+    script(
+        &svc.join("run"),
+        "#!/bin/sh\ntrap 'echo hup >> sig.out' HUP\ntrap 'echo int >> sig.out' INT\n\
+         while :; do sleep 0.05; done\n",
+    );
+    script(&svc.join("control/u"), "#!/bin/sh\necho u >> hooks.out\n");
+    script(
+        &svc.join("control/h"),
+        "#!/bin/sh\necho h >> hooks.out\nexit 0\n",
+    );
+    script(
+        &svc.join("control/i"),
+        "#!/bin/sh\necho i >> hooks.out\nexit 1\n",
+    );
+    let _r = start_runsv(Imp::Embedded, &svc);
+    wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    assert_eq!(read(&svc.join("hooks.out")), "u\n");
+    control(&svc, b"h").unwrap();
+    control(&svc, b"i").unwrap();
+    wait_for(Duration::from_secs(5), || {
+        read(&svc.join("sig.out")).contains("int").then_some(())
+    })
+    .expect("control/i exited 1, so INT was sent");
+    assert_eq!(read(&svc.join("hooks.out")), "u\nh\ni\n");
+    assert!(
+        !read(&svc.join("sig.out")).contains("hup"),
+        "control/h handled HUP"
+    );
+}
+
+#[test]
+fn a_down_services_sentinel_pid_is_never_signalled() {
+    let (_tmp, svc) = service_dir();
+    script(&svc.join("run"), SLEEPER);
+    fs::write(svc.join("down"), "").unwrap();
+    // runsv leads its own process group: kill(0, sig) from it would hit runsv itself.
+    let mut r = start_runsv(Imp::Embedded, &svc);
+    let before = fs::read(svc.join("supervise/status")).unwrap();
+    control(&svc, b"tkpchaiq12").unwrap();
+    control(&svc, b"p").unwrap();
+    // The last `p` rewrites status once everything before it was handled.
+    wait_status(&svc, Duration::from_secs(5), |s| s.paused).expect("commands handled");
+    assert!(r.child.try_wait().unwrap().is_none(), "runsv was signalled");
+    assert!(ok_alive(&svc));
+    let after = status(&svc).unwrap();
+    assert_eq!(after.pid, 0);
+    assert_eq!(&before[12..16], &[0, 0, 0, 0]);
+}
+
+#[test]
+fn sigterm_stops_service_and_logger_then_exits_zero() {
+    let (_tmp, svc) = service_dir();
+    script(&svc.join("run"), SLEEPER);
+    script(&svc.join("log/run"), "#!/bin/sh\nexec cat > out\n");
+    let mut r = start_runsv(Imp::Embedded, &svc);
+    let main = wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    let log = wait_status(&svc.join("log"), Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(r.pid()),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    assert_eq!(r.wait_exit(Duration::from_secs(5)), Some(0));
+    for pid in [main.pid, log.pid] {
+        let gone = wait_for(Duration::from_secs(5), || {
+            let st = read(Path::new(&format!("/proc/{pid}/stat")));
+            (st.is_empty() || st.contains(") Z")).then_some(())
+        });
+        assert!(gone.is_some(), "pid {pid} still running");
+    }
+    assert_eq!(read(&svc.join("log/supervise/stat")), "down\n");
+}
+
+#[test]
+fn supervise_symlink_is_followed() {
+    let (tmp, svc) = service_dir();
+    script(&svc.join("run"), SLEEPER);
+    std::os::unix::fs::symlink(tmp.path().join("state"), svc.join("supervise")).unwrap();
+    let _r = start_runsv(Imp::Embedded, &svc);
+    assert!(tmp.path().join("state/status").exists());
+}
+
+#[test]
+fn crash_loop_restarts_at_most_twice_a_second_and_costs_no_cpu() {
+    let (_tmp, svc) = service_dir();
+    script(&svc.join("run"), "#!/bin/sh\necho x >> starts\nexit 1\n");
+    let r = start_runsv(Imp::Embedded, &svc);
+    let t0 = Instant::now();
+    let cpu0 = cpu_ticks(r.pid());
+    let n0 = lines(&svc.join("starts"));
+    // Observe for ten seconds, polling the count (this is the measured window, not a sync).
+    let mut worst = 0;
+    let mut last = (Instant::now(), n0);
+    while t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(250));
+        let n = lines(&svc.join("starts"));
+        if last.0.elapsed() >= Duration::from_secs(1) {
+            worst = worst.max(n - last.1);
+            last = (Instant::now(), n);
+        }
+    }
+    let wall = t0.elapsed();
+    let starts = lines(&svc.join("starts")) - n0;
+    let cpu = cpu_ticks(r.pid()) - cpu0;
+    let hz = 100.0; // USER_HZ on Linux
+    let cpu_share = cpu as f64 / hz / wall.as_secs_f64();
+    eprintln!("crash loop: {starts} starts in {wall:?}, worst {worst}/s, runsv cpu {cpu_share:.4}");
+    assert!(starts <= 2 * 10 + 2, "{starts} starts in 10 s");
+    assert!(worst <= 2, "{worst} starts within one second");
+    assert!(cpu_share < 0.01, "runsv used {cpu_share} of wall time");
+    let extra = read_extra(&svc).unwrap();
+    assert_eq!(extra.last_exit, Some(LastExit::Exit(1)));
+    assert!(extra.restarts >= 5 && extra.restarts + 1 == extra.starts);
+}
+
+#[test]
+fn commands_are_answered_during_the_restart_floor() {
+    let (_tmp, svc) = service_dir();
+    script(&svc.join("run"), "#!/bin/sh\necho x >> starts\nexit 1\n");
+    let _r = start_runsv(Imp::Embedded, &svc);
+    // Catch it just after a quick exit: down, wanting up, inside the one-second floor.
+    wait_for(Duration::from_secs(5), || {
+        (lines(&svc.join("starts")) >= 1).then_some(())
+    })
+    .unwrap();
+    wait_status(&svc, Duration::from_secs(5), |s| {
+        s.state == State::Down && s.want == b'u'
+    })
+    .unwrap();
+    control(&svc, b"d").unwrap();
+    let st = wait_status(&svc, Duration::from_secs(5), |s| s.want == b'd').unwrap();
+    let n = lines(&svc.join("starts"));
+    // Had `d` waited for the floor (runit's blocking sleep), a start would have come first.
+    let start_after = wait_for(Duration::from_millis(1500), || {
+        (lines(&svc.join("starts")) > n).then_some(())
+    });
+    assert!(start_after.is_none(), "restarted after `d`");
+    assert_eq!(st.pid, 0);
+}
+
+#[test]
+fn force_stop_kills_a_service_ignoring_term() {
+    if !debian_runit("force_stop_kills_a_service_ignoring_term") {
+        return;
+    }
+    let (tmp, svc) = service_dir();
+    script(
+        &svc.join("run"),
+        "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 0.05; done\n",
+    );
+    let _r = start_runsv(Imp::Embedded, &svc);
+    let st = wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    let (out, rc) = sv(tmp.path(), &["-w", "2", "force-stop", "./svc"]);
+    assert_eq!(rc, 1, "{out}");
+    assert!(out.starts_with("kill: run: ./svc: (pid "), "{out}");
+    wait_status(&svc, Duration::from_secs(5), |s| {
+        s.pid == 0 && s.state == State::Down
+    })
+    .expect("killed");
+    let gone = wait_for(Duration::from_secs(5), || {
+        let s = read(Path::new(&format!("/proc/{}/stat", st.pid)));
+        (s.is_empty() || s.contains(") Z")).then_some(())
+    });
+    assert!(gone.is_some());
+}
+
+#[test]
+fn exit_with_log_closes_the_pipe_and_waits_for_the_logger() {
+    let (_tmp, svc) = service_dir();
+    script(&svc.join("run"), "#!/bin/sh\necho bye\nexec sleep 100\n");
+    script(
+        &svc.join("log/run"),
+        "#!/bin/sh\ncat > out\necho eof >> out\n",
+    );
+    let mut c = command(Imp::Embedded, "runsv");
+    c.arg(&svc).stdout(Stdio::null());
+    let mut r = spawn(c);
+    wait_status(&svc.join("log"), Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    wait_for(Duration::from_secs(5), || {
+        read(&svc.join("log/out")).contains("bye").then_some(())
+    })
+    .unwrap();
+    control(&svc, b"x").unwrap();
+    assert_eq!(r.wait_exit(Duration::from_secs(5)), Some(0));
+    assert_eq!(read(&svc.join("log/out")), "bye\neof\n");
+}

@@ -1,0 +1,309 @@
+//! Compatibility of the embedded runsv with Debian's: the same scenario runs under both
+//! supervisors, driven by Debian's `sv`, and the outputs, exit codes, `status` bytes and `stat`
+//! text must agree (pids and second counts masked).
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::support::proc::{
+    control, debian_runit, normalise, script, service_dir, start_runsv, status, sv, wait_status,
+    Imp,
+};
+use runitctl::runit::status::State;
+
+const SIGNAL_TRAPPING_RUN: &str = "#!/bin/sh\nexec 2>&1\ntrap 'echo hup' HUP\n\
+    trap 'echo alrm' ALRM\ntrap 'echo int' INT\necho start\nwhile :; do sleep 0.05; done\n";
+const TERM_IGNORING_RUN: &str =
+    "#!/bin/sh\nexec 2>&1\ntrap '' TERM\necho start\nwhile :; do sleep 0.05; done\n";
+const LOG_RUN: &str = "#!/bin/sh\nexec cat >> out\n";
+
+/// Runs `f` for both implementations at once and returns (embedded, debian).
+fn both<T: Send>(f: impl Fn(Imp) -> T + Sync) -> (T, T) {
+    std::thread::scope(|s| {
+        let e = s.spawn(|| f(Imp::Embedded));
+        let d = s.spawn(|| f(Imp::Debian));
+        (e.join().unwrap(), d.join().unwrap())
+    })
+}
+
+/// A step of a scenario: one `sv` invocation on `./svc`, or (`SETTLE`) a wait until nothing
+/// has changed for over a second (status timestamp older than 1.1 s, not finishing), so that
+/// the next `sv` does not race runsv (sv's own checks compare whole seconds).
+const SETTLE: &[&str] = &[];
+
+fn settled(svc: &Path) -> bool {
+    status(svc).is_some_and(|s| {
+        let age = std::time::SystemTime::now()
+            .duration_since(s.stamp.to_system())
+            .unwrap_or_default();
+        s.state != State::Finish && age > Duration::from_millis(1100)
+    })
+}
+
+/// Builds `svc` with `setup`, starts runsv of `imp`, waits until `ready`, then runs each step
+/// in order (service named `./svc`); returns the normalised transcript.
+fn transcript(
+    imp: Imp,
+    setup: &dyn Fn(&Path),
+    ready: &dyn Fn(&Path) -> bool,
+    steps: &[&[&str]],
+) -> Vec<String> {
+    let (tmp, svc) = service_dir();
+    setup(&svc);
+    let mut r = start_runsv(imp, &svc);
+    assert!(
+        crate::support::wait_for(Duration::from_secs(5), || ready(&svc).then_some(())).is_some(),
+        "{imp:?}: service never became ready"
+    );
+    let mut out = Vec::new();
+    for args in steps {
+        if args.is_empty() {
+            assert!(
+                crate::support::wait_for(Duration::from_secs(10), || settled(&svc).then_some(()))
+                    .is_some(),
+                "{imp:?}: service never settled"
+            );
+            continue;
+        }
+        let mut full: Vec<&str> = args.to_vec();
+        full.push("./svc");
+        let (text, rc) = sv(tmp.path(), &full);
+        out.push(format!(
+            "sv {} => rc {rc}: {}",
+            args.join(" "),
+            normalise(&text)
+        ));
+    }
+    let _ = r.child.kill();
+    let _ = r.child.wait();
+    out
+}
+
+fn running(svc: &Path) -> bool {
+    status(svc).is_some_and(|s| s.state == State::Run && s.pid > 1)
+}
+
+fn assert_same(label: &str, e: &[String], d: &[String]) {
+    for (i, (a, b)) in e.iter().zip(d).enumerate() {
+        assert_eq!(
+            a, b,
+            "{label}: step {i} differs\nembedded: {e:#?}\ndebian: {d:#?}"
+        );
+    }
+    assert_eq!(e.len(), d.len());
+}
+
+#[test]
+fn sv_drives_every_verb_alike() {
+    if !debian_runit("sv_drives_every_verb_alike") {
+        return;
+    }
+    let setup = |svc: &Path| {
+        script(&svc.join("run"), SIGNAL_TRAPPING_RUN);
+        script(&svc.join("log/run"), LOG_RUN);
+    };
+    let steps: &[&[&str]] = &[
+        &["status"],
+        &["-v", "hup"],
+        &["-v", "alarm"],
+        &["-v", "interrupt"],
+        &["-v", "pause"],
+        &["status"],
+        &["-v", "cont"],
+        &["-v", "down"],
+        &["status"],
+        &["-v", "up"],
+        SETTLE,
+        &["-v", "once"],
+        &["status"],
+        &["-v", "down"],
+        SETTLE,
+        &["-v", "up"],
+        SETTLE,
+        &["-v", "term"],
+        SETTLE,
+        &["-v", "kill"],
+        SETTLE,
+        &["-w", "5", "restart"],
+        SETTLE,
+        &["check"],
+        &["-v", "check"],
+        &["-v", "exit"],
+        &["status"],
+        &["up"],
+    ];
+    let (e, d) = both(|imp| {
+        let ready =
+            |svc: &Path| running(svc) && status(&svc.join("log")).is_some_and(|s| s.pid > 1);
+        transcript(imp, &setup, &ready, steps)
+    });
+    assert_same("verbs", &e, &d);
+}
+
+#[test]
+fn timeouts_and_force_stop_alike() {
+    if !debian_runit("timeouts_and_force_stop_alike") {
+        return;
+    }
+    let setup = |svc: &Path| {
+        script(&svc.join("run"), TERM_IGNORING_RUN);
+        script(&svc.join("check"), "#!/bin/sh\nexit 1\n");
+    };
+    let steps: &[&[&str]] = &[
+        &["-w", "1", "check"],
+        &["-w", "1", "start"],
+        &["-w", "1", "down"],
+        &["status"],
+        &["-w", "1", "force-stop"],
+        SETTLE,
+        &["-v", "down"],
+        &["status"],
+    ];
+    let (e, d) = both(|imp| transcript(imp, &setup, &running, steps));
+    assert_same("timeouts", &e, &d);
+}
+
+#[test]
+fn normally_down_and_finish_alike() {
+    if !debian_runit("normally_down_and_finish_alike") {
+        return;
+    }
+    let setup = |svc: &Path| {
+        script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
+        script(&svc.join("finish"), "#!/bin/sh\nsleep 0.3\n");
+        std::fs::write(svc.join("down"), "").unwrap();
+    };
+    let ready = |svc: &Path| status(svc).is_some();
+    let steps: &[&[&str]] = &[
+        &["status"],
+        SETTLE,
+        &["-v", "once"],
+        &["status"],
+        &["-v", "down"],
+        &["status"],
+        &["-v", "exit"],
+    ];
+    let (e, d) = both(|imp| transcript(imp, &setup, &ready, steps));
+    assert_same("normally down", &e, &d);
+}
+
+#[test]
+fn status_with_log_shows_both_parts() {
+    if !debian_runit("status_with_log_shows_both_parts") {
+        return;
+    }
+    let (tmp, svc) = service_dir();
+    script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
+    script(&svc.join("log/run"), LOG_RUN);
+    let _r = start_runsv(Imp::Embedded, &svc);
+    wait_status(&svc.join("log"), Duration::from_secs(5), |s| s.pid > 1).expect("log up");
+    wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).expect("main up");
+    let (out, rc) = sv(tmp.path(), &["status", "./svc"]);
+    assert_eq!(rc, 0);
+    assert_eq!(
+        normalise(&out),
+        "run: ./svc: (pid P) Ss; run: log: (pid P) Ss\n"
+    );
+}
+
+/// The comparable parts of a slot's `supervise/`: status bytes 16..20, whether a pid is set,
+/// `stat`, and `pid` with the number masked.
+fn snapshot(svc: &Path) -> (Vec<u8>, bool, String, String) {
+    let raw = std::fs::read(svc.join("supervise/status")).unwrap();
+    assert_eq!(raw.len(), 20);
+    let pid_set = raw[12..16] != [0, 0, 0, 0];
+    let stat = std::fs::read_to_string(svc.join("supervise/stat")).unwrap();
+    let pid = std::fs::read_to_string(svc.join("supervise/pid")).unwrap_or_default();
+    let pid = if pid.is_empty() { pid } else { "N\n".into() };
+    (raw[16..].to_vec(), pid_set, stat, pid)
+}
+
+/// Sets up a scenario under both supervisors, applies `act`, waits for `done`, compares.
+fn compare_status(
+    label: &str,
+    setup: &(dyn Fn(&Path) + Sync),
+    act: &(dyn Fn(&Path) + Sync),
+    done: &(dyn Fn(&runitctl::runit::status::Status) -> bool + Sync),
+    expect_stat: &str,
+) {
+    let (e, d) = both(|imp| {
+        let (_tmp, svc) = service_dir();
+        setup(&svc);
+        let mut r = start_runsv(imp, &svc);
+        wait_status(&svc, Duration::from_secs(5), |s| {
+            s.state != State::Down || s.want == b'd'
+        })
+        .expect("settled");
+        act(&svc);
+        wait_status(&svc, Duration::from_secs(5), done)
+            .unwrap_or_else(|| panic!("{label}: {imp:?} never reached the state"));
+        let snap = snapshot(&svc);
+        let _ = r.child.kill();
+        let _ = r.child.wait();
+        snap
+    });
+    assert_eq!(e, d, "{label}: embedded vs debian");
+    assert_eq!(e.2, expect_stat, "{label}");
+}
+
+#[test]
+fn status_bytes_and_stat_equal_debians() {
+    if !debian_runit("status_bytes_and_stat_equal_debians") {
+        return;
+    }
+    let sleeper = |svc: &Path| script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
+    let stubborn = |svc: &Path| script(&svc.join("run"), TERM_IGNORING_RUN);
+    let nothing = |_: &Path| {};
+    let send = |b: &'static [u8]| move |svc: &Path| control(svc, b).unwrap();
+    let up = |s: &runitctl::runit::status::Status| s.state == State::Run && s.pid > 1;
+
+    compare_status("up", &sleeper, &nothing, &up, "run\n");
+    compare_status(
+        "down",
+        &sleeper,
+        &send(b"d"),
+        &|s| s.state == State::Down && s.pid == 0,
+        "down\n",
+    );
+    compare_status(
+        "want down, got TERM",
+        &stubborn,
+        &send(b"d"),
+        &|s| s.term,
+        "run, got TERM, want down\n",
+    );
+    compare_status(
+        "got TERM",
+        &stubborn,
+        &send(b"t"),
+        &|s| s.term,
+        "run, got TERM\n",
+    );
+    compare_status(
+        "paused",
+        &sleeper,
+        &send(b"p"),
+        &|s| s.paused,
+        "run, paused\n",
+    );
+    compare_status(
+        "finishing",
+        &|svc: &Path| {
+            sleeper(svc);
+            script(&svc.join("finish"), "#!/bin/sh\nexec sleep 5\n");
+        },
+        &send(b"d"),
+        &|s| s.state == State::Finish && s.pid > 1,
+        "finish, want down\n",
+    );
+    compare_status(
+        "normally down",
+        &|svc: &Path| {
+            sleeper(svc);
+            std::fs::write(svc.join("down"), "").unwrap();
+        },
+        &nothing,
+        &|s| s.want == b'd',
+        "down\n",
+    );
+}
