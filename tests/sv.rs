@@ -459,19 +459,27 @@ fn lsb(sup: Sup) {
     check("web", &|s: &Scene| s.stop_runsv("web"), &["status"], 1);
 }
 
-mod debian_runsv {
-    use super::*;
-    macro_rules! t {
-        ($($f:ident),*) => {$(
-            #[test]
-            fn $f() {
-                if debian_runit() {
-                    super::$f(Sup::Debian);
+/// Every scenario, against one supervisor.
+macro_rules! scenarios {
+    ($module:ident, $sup:expr, [$($f:ident),*]) => {
+        mod $module {
+            use super::*;
+            $(
+                #[test]
+                fn $f() {
+                    if debian_runit() {
+                        super::$f($sup);
+                    }
                 }
-            }
-        )*};
-    }
-    t!(
+            )*
+        }
+    };
+}
+
+scenarios!(
+    debian_runsv,
+    Sup::Debian,
+    [
         usage_errors,
         status_lines,
         status_states,
@@ -482,8 +490,24 @@ mod debian_runsv {
         dead_runsv,
         trailing_slash,
         lsb
-    );
-}
+    ]
+);
+scenarios!(
+    embedded_runsv,
+    Sup::Embedded,
+    [
+        usage_errors,
+        status_lines,
+        status_states,
+        status_quirks,
+        control_verbs,
+        checks,
+        timeouts_and_kill,
+        dead_runsv,
+        trailing_slash,
+        lsb
+    ]
+);
 
 /// Finer than runit: `restart` right after a start (same second) reports ok only once the
 /// new process runs — runit's whole-second comparison can pass with the old pid.
