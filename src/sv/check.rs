@@ -118,3 +118,74 @@ fn warn_stderr(what: &[u8], name: &[u8], e: &std::io::Error) {
     line.push(b'\n');
     let _ = std::io::stderr().write_all(&line);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runit::status::{State, Status};
+    use crate::runit::tai64n::Tai64n;
+
+    /// A client whose buffer holds `st` (evaluated in the crate root: no `./check` there).
+    fn client(st: Status, tstart: Tai64n) -> Client {
+        let mut c = Client::new(b'u', false);
+        c.buf = st.pack();
+        c.tstart = tstart;
+        c
+    }
+
+    fn status(pid: u32, state: State, want: u8, term: bool, paused: bool, at: Tai64n) -> Status {
+        Status {
+            stamp: at,
+            pid,
+            paused,
+            want,
+            term,
+            state,
+        }
+    }
+
+    #[test]
+    fn conditions_follow_the_table() {
+        let t0 = Tai64n {
+            secs: 1 << 62,
+            nanos: 500_000_000,
+        };
+        let before = Tai64n {
+            nanos: 100_000_000,
+            ..t0
+        };
+        let after = Tai64n {
+            nanos: 900_000_000,
+            ..t0
+        };
+        let run = |want, term, paused, at| status(42, State::Run, want, term, paused, at);
+        let down = |want, at| status(0, State::Down, want, false, false, at);
+        let mut c = client(run(b'u', false, false, before), t0);
+        assert!(c.condition(b"x", b'u'));
+        assert!(!c.condition(b"x", b'd'));
+        assert!(c.condition(b"x", b'c') && !c.condition(b"x", b'p'));
+        assert!(c.condition(b"x", b'h') && !c.condition(b"x", b'x'));
+        // Same second, but started before sv: not restarted yet (runit would pass it).
+        assert!(!c.condition(b"x", b't'));
+        c.buf = run(b'u', false, false, after).pack();
+        assert!(c.condition(b"x", b't') && c.condition(b"x", b'k'));
+        c.buf = run(b'u', true, false, after).pack();
+        assert!(!c.condition(b"x", b't'), "TERM still pending");
+        c.buf = run(b'u', false, true, after).pack();
+        assert!(c.condition(b"x", b'p') && !c.condition(b"x", b'c'));
+        // Down: `d` needs runsv to want down; `t` passes when down and wanted down.
+        c.buf = down(b'u', before).pack();
+        assert!(!c.condition(b"x", b'd') && !c.condition(b"x", b'u'));
+        c.buf = down(b'd', before).pack();
+        assert!(c.condition(b"x", b'd') && c.condition(b"x", b't'));
+        assert!(c.condition(b"x", b'C'));
+        // once: ran and went down since sv started, or running with want down.
+        assert!(!c.condition(b"x", b'o'));
+        c.buf = down(b'd', after).pack();
+        assert!(c.condition(b"x", b'o'));
+        c.buf = run(b'd', false, false, before).pack();
+        assert!(c.condition(b"x", b'o'));
+        c.buf = run(b'u', false, false, after).pack();
+        assert!(!c.condition(b"x", b'o'));
+    }
+}
