@@ -2,6 +2,7 @@
 
 mod apply;
 mod bootstrap;
+mod chpst;
 mod cookbook;
 #[cfg(feature = "fault-injection")]
 mod crash;
@@ -15,3 +16,4 @@ mod runsvdir;
 mod spec;
 mod supervise_compat;
 mod support;
+mod sv;

@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod integrations;
+pub mod runit;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
