@@ -4,8 +4,10 @@
 //! The two halves meet only in [`runit`], the leaf module of runit's on-disk formats.
 
 pub mod apply;
+pub mod bootstrap;
 pub mod chpst;
 pub mod cli;
+pub mod import;
 pub mod model;
 pub mod multicall;
 pub mod plan;

@@ -1,12 +1,16 @@
 //! The one integration-test binary (it links once). Each area has its own module.
 
 mod apply;
+mod bootstrap;
+mod chpst;
+mod cookbook;
 #[cfg(feature = "fault-injection")]
 mod crash;
 mod golden;
 mod hostile;
 mod logs;
 mod plan;
+mod procfile;
 mod render_live;
 mod runsv;
 mod runsvdir;
@@ -14,3 +18,4 @@ mod spec;
 mod status;
 mod supervise_compat;
 mod support;
+mod sv;

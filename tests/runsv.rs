@@ -2,6 +2,7 @@
 //! scenarios), the log pipe, finish, control scripts, the extra record, and reliability counts.
 
 use std::fs;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -298,14 +299,17 @@ fn commands_are_answered_during_the_restart_floor() {
         s.state == State::Down && s.want == b'u'
     })
     .unwrap();
+    let n = lines(&svc.join("starts"));
     control(&svc, b"d").unwrap();
     let st = wait_status(&svc, Duration::from_secs(5), |s| s.want == b'd').unwrap();
-    let n = lines(&svc.join("starts"));
-    // Had `d` waited for the floor (runit's blocking sleep), a start would have come first.
+    // Had `d` waited for the floor (runit's blocking sleep), the restart would have come first.
     let start_after = wait_for(Duration::from_millis(1500), || {
         (lines(&svc.join("starts")) > n).then_some(())
     });
-    assert!(start_after.is_none(), "restarted after `d`");
+    assert!(
+        start_after.is_none(),
+        "restarted although `d` came during the floor"
+    );
     assert_eq!(st.pid, 0);
 }
 
@@ -354,4 +358,51 @@ fn exit_with_log_closes_the_pipe_and_waits_for_the_logger() {
     control(&svc, b"x").unwrap();
     assert_eq!(r.wait_exit(Duration::from_secs(5)), Some(0));
     assert_eq!(read(&svc.join("log/out")), "bye\neof\n");
+}
+
+/// runit's own runsv check, as a scenario: usage; a plain service (stat `run`, `x` → exit 0);
+/// with a logger (`x` → exit 0, the logger got the output); with relative `supervise`
+/// symlinks for both (the log's resolved inside `log/`).
+#[test]
+fn runits_runsv_check_scenario() {
+    let out = command(Imp::Embedded, "runsv").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    let (_tmp, svc) = service_dir();
+    script(
+        &svc.join("run"),
+        "#!/bin/sh\necho starting\nexec sleep 14\n",
+    );
+    // Starts runsv, waits until `ready`, checks `stat`, sends `x` through `control_dir`.
+    let run_once = |svc: &Path, control_dir: &str, ready: &dyn Fn() -> bool| {
+        let mut c = command(Imp::Embedded, "runsv");
+        c.arg(svc).stdout(Stdio::null());
+        let mut r = spawn(c);
+        wait_status(svc, Duration::from_secs(5), |s| s.pid > 1).expect("running");
+        wait_for(Duration::from_secs(5), || ready().then_some(())).expect("ready");
+        assert_eq!(read(&svc.join("supervise/stat")), "run\n");
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(svc.join(control_dir).join("control"))
+            .unwrap();
+        std::io::Write::write_all(&mut f, b"x").unwrap();
+        r.wait_exit(Duration::from_secs(10))
+    };
+    let logged = || read(&svc.join("log/foo")) == "starting\n";
+    assert_eq!(run_once(&svc, "supervise", &|| true), Some(0));
+
+    script(&svc.join("log/run"), "#!/bin/sh\nexec cat >foo\n");
+    assert_eq!(run_once(&svc, "supervise", &logged), Some(0));
+    assert_eq!(read(&svc.join("log/foo")), "starting\n");
+
+    fs::remove_dir_all(svc.join("supervise")).unwrap();
+    fs::remove_dir_all(svc.join("log/supervise")).unwrap();
+    fs::remove_file(svc.join("log/foo")).unwrap();
+    std::os::unix::fs::symlink("foo", svc.join("supervise")).unwrap();
+    std::os::unix::fs::symlink("bar", svc.join("log/supervise")).unwrap();
+    assert_eq!(run_once(&svc, "foo", &logged), Some(0));
+    assert!(svc.join("foo/status").exists());
+    assert!(svc.join("log/bar/status").exists());
+    assert_eq!(read(&svc.join("log/foo")), "starting\n");
 }

@@ -5,10 +5,11 @@
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::proc::{command, debian_runit, ok_alive, script, spawn, status, Imp, Running};
+use crate::support::proc::{
+    command, debian_runit, ok_alive, script, spawn, start_runsvdir, status, Imp, Running,
+};
 use crate::support::wait_for;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
@@ -51,15 +52,6 @@ fn sleeper(dir: &Path) {
     script(&dir.join("run"), "#!/bin/sh\nexec sleep 100\n");
 }
 
-fn start(imp: Imp, scan: &Path, extra: &[&str]) -> Running {
-    let mut c = command(imp, "runsvdir");
-    c.args(extra).arg(scan).stderr(Stdio::null());
-    if imp == Imp::Debian {
-        c.env("PATH", "/usr/bin:/bin");
-    }
-    spawn(c)
-}
-
 /// Stops a runsvdir and every runsv under it (HUP: TERM to each runsv), bounded.
 fn stop(mut r: Running) {
     let _ = kill(Pid::from_raw(r.pid()), Signal::SIGHUP);
@@ -89,7 +81,7 @@ fn scanning_rules_match_debians_runsvdir() {
     for imp in [Imp::Embedded, Imp::Debian] {
         let tmp = tempfile::tempdir().unwrap();
         let scan = rules_tree(tmp.path());
-        let r = start(imp, &scan, &[]);
+        let r = start_runsvdir(imp, &scan, &[]);
         let got = wait_for(Duration::from_secs(10), || {
             (ok_alive(&scan.join("a")) && ok_alive(&scan.join("b"))).then_some(())
         });
@@ -110,7 +102,7 @@ fn new_links_are_picked_up_without_waiting_for_a_tick() {
     let tmp = tempfile::tempdir().unwrap();
     let scan = tmp.path().join("service");
     fs::create_dir(&scan).unwrap();
-    let r = start(Imp::Embedded, &scan, &[]);
+    let r = start_runsvdir(Imp::Embedded, &scan, &[]);
     // Once it sleeps in poll (first scan done), link: runit would need up to ~6 s.
     wait_for(Duration::from_secs(5), || in_poll(r.pid()).then_some(())).expect("idle");
     sleeper(&tmp.path().join("sv/x"));
@@ -141,7 +133,7 @@ fn removal_terms_the_runsv_and_a_dead_runsv_is_restarted() {
     sleeper(&scan.join("a"));
     sleeper(&tmp.path().join("sv/b"));
     symlink(tmp.path().join("sv/b"), scan.join("b")).unwrap();
-    let r = start(Imp::Embedded, &scan, &[]);
+    let r = start_runsvdir(Imp::Embedded, &scan, &[]);
     let a = scan.join("a");
     wait_for(Duration::from_secs(5), || {
         status(&a)
@@ -186,7 +178,7 @@ fn term_exits_zero_leaving_runsvs_and_hup_exits_111_stopping_them() {
     let tmp = tempfile::tempdir().unwrap();
     let scan = tmp.path().join("service");
     sleeper(&scan.join("a"));
-    let mut r = start(Imp::Embedded, &scan, &[]);
+    let mut r = start_runsvdir(Imp::Embedded, &scan, &[]);
     wait_for(Duration::from_secs(5), || {
         ok_alive(&scan.join("a")).then_some(())
     })
@@ -199,7 +191,7 @@ fn term_exits_zero_leaving_runsvs_and_hup_exits_111_stopping_them() {
     );
 
     // A new runsvdir adopts nothing (the old runsv holds the lock); HUP on it exits 111.
-    let mut r2 = start(Imp::Embedded, &scan, &[]);
+    let mut r2 = start_runsvdir(Imp::Embedded, &scan, &[]);
     wait_for(Duration::from_secs(5), || {
         (!children(r2.pid()).is_empty()).then_some(())
     });
@@ -214,7 +206,7 @@ fn dash_p_gives_each_runsv_its_own_session() {
     let tmp = tempfile::tempdir().unwrap();
     let scan = tmp.path().join("service");
     sleeper(&scan.join("a"));
-    let r = start(Imp::Embedded, &scan, &["-P"]);
+    let r = start_runsvdir(Imp::Embedded, &scan, &["-P"]);
     wait_for(Duration::from_secs(5), || {
         ok_alive(&scan.join("a")).then_some(())
     })
@@ -240,7 +232,7 @@ fn alarm_forces_a_rescan_and_writes_forced_rescan() {
     let tmp = tempfile::tempdir().unwrap();
     let scan = tmp.path().join("service");
     fs::create_dir(&scan).unwrap();
-    let r = start(Imp::Embedded, &scan, &[]);
+    let r = start_runsvdir(Imp::Embedded, &scan, &[]);
     wait_for(Duration::from_secs(5), || in_poll(r.pid()).then_some(())).expect("idle");
     kill(Pid::from_raw(r.pid()), Signal::SIGALRM).unwrap();
     let label = wait_for(Duration::from_secs(5), || {
@@ -259,7 +251,7 @@ fn log_argument_becomes_the_process_title() {
     fs::create_dir(&scan).unwrap();
     symlink(tmp.path().join("nowhere"), scan.join("dangling")).unwrap();
     let dots = format!("log: {}", ".".repeat(100));
-    let r = start(Imp::Embedded, &scan, &[]);
+    let r = start_runsvdir(Imp::Embedded, &scan, &[]);
     stop(r);
     let mut c = command(Imp::Embedded, "runsvdir");
     c.arg(&scan).arg(&dots);
@@ -283,7 +275,7 @@ fn idle_runsvdir_and_runsv_wake_zero_times() {
     let scan = tmp.path().join("service");
     sleeper(&scan.join("a"));
     script(&scan.join("a/log/run"), "#!/bin/sh\nexec cat >/dev/null\n");
-    let r = start(Imp::Embedded, &scan, &[]);
+    let r = start_runsvdir(Imp::Embedded, &scan, &[]);
     wait_for(Duration::from_secs(5), || {
         status(&scan.join("a/log"))
             .filter(|s| s.pid > 1)
@@ -319,7 +311,7 @@ fn a_repointed_scan_dir_symlink_is_followed_at_once() {
     sleeper(&two.join("b"));
     let scan = tmp.path().join("current");
     symlink(&one, &scan).unwrap();
-    let r = start(Imp::Embedded, &scan, &[]);
+    let r = start_runsvdir(Imp::Embedded, &scan, &[]);
     wait_for(Duration::from_secs(5), || {
         ok_alive(&one.join("a")).then_some(())
     })

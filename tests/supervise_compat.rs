@@ -66,7 +66,10 @@ fn transcript(
             continue;
         }
         let mut full: Vec<&str> = args.to_vec();
-        full.push("./svc");
+        // A step names its service only when it is not `./svc` (e.g. `./svc/log`).
+        if !args.last().is_some_and(|a| a.starts_with("./")) {
+            full.push("./svc");
+        }
         let (text, rc) = sv(tmp.path(), &full);
         out.push(format!(
             "sv {} => rc {rc}: {}",
@@ -306,4 +309,66 @@ fn status_bytes_and_stat_equal_debians() {
         &|s| s.want == b'd',
         "down\n",
     );
+}
+
+#[test]
+fn kill_during_finish_runs_finish_again_like_runit() {
+    if !debian_runit("kill_during_finish_runs_finish_again_like_runit") {
+        return;
+    }
+    let (e, d) = both(|imp| {
+        let (_tmp, svc) = service_dir();
+        script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
+        script(
+            &svc.join("finish"),
+            "#!/bin/sh\necho \"$1 $2\" >> finish.out\nsleep 0.3\n",
+        );
+        let mut r = start_runsv(imp, &svc);
+        wait_status(&svc, Duration::from_secs(5), |s| {
+            s.state == State::Run && s.pid > 1
+        })
+        .expect("up");
+        control(&svc, b"d").unwrap();
+        wait_status(&svc, Duration::from_secs(5), |s| s.state == State::Finish).expect("finish");
+        control(&svc, b"k").unwrap();
+        let out = crate::support::wait_for(Duration::from_secs(5), || {
+            let text = std::fs::read_to_string(svc.join("finish.out")).unwrap_or_default();
+            (text.lines().count() >= 2).then_some(text)
+        })
+        .expect("finish ran twice");
+        wait_status(&svc, Duration::from_secs(5), |s| s.state == State::Down).expect("down");
+        let _ = r.child.kill();
+        let _ = r.child.wait();
+        out
+    });
+    assert_eq!(e, "-1 15\n0 0\n");
+    assert_eq!(e, d);
+}
+
+#[test]
+fn log_down_and_log_control_alike() {
+    if !debian_runit("log_down_and_log_control_alike") {
+        return;
+    }
+    let setup = |svc: &Path| {
+        script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
+        script(&svc.join("log/run"), LOG_RUN);
+        std::fs::write(svc.join("log/down"), "").unwrap();
+    };
+    let steps: &[&[&str]] = &[
+        &["status"],
+        &["status", "./svc/log"],
+        &["-v", "up", "./svc/log"],
+        SETTLE,
+        &["status"],
+        &["-v", "pause", "./svc/log"],
+        &["status"],
+        &["-v", "cont", "./svc/log"],
+        &["-w", "1", "exit", "./svc/log"],
+        &["-v", "down", "./svc/log"],
+        &["status"],
+        &["-v", "exit"],
+    ];
+    let (e, d) = both(|imp| transcript(imp, &setup, &running, steps));
+    assert_same("log down", &e, &d);
 }

@@ -1,7 +1,10 @@
 //! `runitctl import procfile PROCFILE`: write services.yaml from a Procfile (foreman semantics).
+//! The work is in [`crate::import`]; this file maps flags and writes the result.
 
 use super::Global;
-use std::path::PathBuf;
+use crate::import::{import_procfile, ProcfileImport};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand, Debug)]
 pub enum ImportCommand {
@@ -12,24 +15,84 @@ pub enum ImportCommand {
 #[derive(clap::Args, Debug)]
 pub struct ProcfileArgs {
     pub procfile: PathBuf,
-    /// An env file (KEY=VALUE lines) applied to every process.
-    #[arg(long)]
+    /// An env file (KEY=VALUE lines) applied to every process; repeatable, later wins
+    /// [default: .env beside the Procfile, if it exists].
+    #[arg(long, value_name = "FILE")]
     pub env: Vec<PathBuf>,
-    /// Run every process as USER (and put them in USER's tree).
+    /// Put every process in USER's tree (the per-user runsvdir pattern), running as USER.
     #[arg(long)]
     pub user: Option<String>,
-    /// How many of each process, e.g. `web=2,worker=1` (default 1 each).
-    #[arg(long)]
+    /// How many of each process, e.g. `web=2,worker=1` or `all=1,web=3`. Without it, one of
+    /// each; with it, a process not named gets `all`'s count, else 0 (as foreman).
+    #[arg(short = 'm', long)]
     pub formation: Option<String>,
-    /// Base port (foreman: 5000).
-    #[arg(long, default_value_t = 5000)]
-    pub port: u16,
-    /// Write here instead of standard output.
+    /// Base port: PORT = base + 100 × position + instance − 1
+    /// [default: PORT from the env files, else 5000].
+    #[arg(short, long)]
+    pub port: Option<u16>,
+    /// App name: the project tag and the service-name prefix [default: the app dir's name].
+    #[arg(short, long)]
+    pub app: Option<String>,
+    /// The app directory, used as every service's cwd [default: the Procfile's directory].
+    #[arg(short, long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Write here (atomically) instead of standard output.
     #[arg(short, long)]
     pub out: Option<PathBuf>,
 }
 
-pub fn run(_g: &Global, _a: &ImportCommand) -> i32 {
-    eprintln!("runitctl: import: not implemented yet");
-    1
+pub fn run(_g: &Global, a: &ImportCommand) -> i32 {
+    let ImportCommand::Procfile(a) = a;
+    let opts = ProcfileImport {
+        procfile: a.procfile.clone(),
+        env_files: a.env.clone(),
+        user: a.user.clone(),
+        formation: a.formation.clone(),
+        port: a.port,
+        app: a.app.clone(),
+        dir: a.dir.clone(),
+    };
+    let imported = match import_procfile(&opts) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    for w in &imported.warnings {
+        eprintln!("{w}");
+    }
+    let written = match &a.out {
+        Some(path) => write_atomically(path, imported.yaml.as_bytes()),
+        None => std::io::stdout().write_all(imported.yaml.as_bytes()),
+    };
+    match written {
+        Ok(()) => 0,
+        Err(e) => {
+            let target = a.out.as_deref().unwrap_or(Path::new("standard output"));
+            eprintln!("error: cannot write {}: {e}", target.display());
+            1
+        }
+    }
+}
+
+/// Temp file beside `path`, fsync, rename over it: readers see the old file or the new one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.runitctl-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }

@@ -2,6 +2,7 @@
 //! service and its logger, the `supervise/` protocol). The per-slot logic is a pure state
 //! machine (`service`); `runsv` and `runsvdir` are thin poll loops around it.
 
+mod exec;
 pub mod extra;
 pub mod files;
 pub mod runsv;

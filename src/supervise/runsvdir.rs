@@ -393,6 +393,10 @@ impl Runsvdir {
                 break;
             }
             for ev in events {
+                if ev.mask.contains(AddWatchFlags::IN_Q_OVERFLOW) {
+                    relevant = true; // events were lost: rescan
+                    continue;
+                }
                 if Some(ev.wd) == self.parent_wd {
                     // Only DIR's own name matters in its parent.
                     if ev.name.as_deref() == self.dir.file_name() {

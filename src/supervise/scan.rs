@@ -4,6 +4,7 @@
 //! live runsv, TERM the runsv of what is gone. A runsv that dies within a second of its start
 //! is restarted only after a one-second floor.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::time::Duration;
 
@@ -38,6 +39,8 @@ struct Slot {
 #[derive(Default, Debug)]
 pub struct Table {
     slots: Vec<Slot>,
+    /// (dev, ino) → position in `slots`, rebuilt by each reconciliation.
+    index: HashMap<(u64, u64), usize>,
 }
 
 impl Table {
@@ -45,11 +48,14 @@ impl Table {
     pub fn reconcile(&mut self, entries: &[Entry], now: Duration) -> Vec<Action> {
         let mut actions = Vec::new();
         let mut seen = vec![false; self.slots.len()];
+        let mut index: HashMap<(u64, u64), usize> = self
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.entry.dev, s.entry.ino), i))
+            .collect();
         for e in entries {
-            let found = self
-                .slots
-                .iter()
-                .position(|s| s.entry.dev == e.dev && s.entry.ino == e.ino);
+            let found = index.get(&(e.dev, e.ino)).copied();
             let i = match found {
                 Some(i) => {
                     if seen[i] {
@@ -65,6 +71,7 @@ impl Table {
                         hold_until: None,
                     });
                     seen.push(false);
+                    index.insert((e.dev, e.ino), self.slots.len() - 1);
                     self.slots.len() - 1
                 }
             };
@@ -88,16 +95,23 @@ impl Table {
             }
             keep
         });
+        self.index = self
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.entry.dev, s.entry.ino), i))
+            .collect();
         actions
+    }
+
+    fn slot_mut(&mut self, dev: u64, ino: u64) -> Option<&mut Slot> {
+        let i = *self.index.get(&(dev, ino))?;
+        self.slots.get_mut(i)
     }
 
     /// Records the pid of a started runsv.
     pub fn started(&mut self, dev: u64, ino: u64, pid: i32, now: Duration) {
-        if let Some(s) = self
-            .slots
-            .iter_mut()
-            .find(|s| s.entry.dev == dev && s.entry.ino == ino)
-        {
+        if let Some(s) = self.slot_mut(dev, ino) {
             s.pid = pid;
             s.started = now;
         }
@@ -105,11 +119,7 @@ impl Table {
 
     /// Starting failed: retry after the floor.
     pub fn start_failed(&mut self, dev: u64, ino: u64, now: Duration) {
-        if let Some(s) = self
-            .slots
-            .iter_mut()
-            .find(|s| s.entry.dev == dev && s.entry.ino == ino)
-        {
+        if let Some(s) = self.slot_mut(dev, ino) {
             s.hold_until = Some(now + FLOOR);
         }
     }

@@ -14,7 +14,7 @@ use nix::sys::signal::Signal;
 
 /// Signals whose disposition is reset to default in every child (runsv resets CHLD and TERM,
 /// runsvdir HUP, TERM and ALRM; Rust's runtime ignores PIPE, which no service should inherit).
-const RESET: [libc::c_int; 9] = [
+pub const RESET: [libc::c_int; 9] = [
     libc::SIGCHLD,
     libc::SIGTERM,
     libc::SIGHUP,

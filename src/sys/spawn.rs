@@ -4,17 +4,7 @@
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-/// Signals whose disposition is reset to default in the child.
-const RESET: [libc::c_int; 8] = [
-    libc::SIGCHLD,
-    libc::SIGTERM,
-    libc::SIGHUP,
-    libc::SIGINT,
-    libc::SIGQUIT,
-    libc::SIGALRM,
-    libc::SIGPIPE,
-    libc::SIGUSR1,
-];
+use super::process::RESET;
 
 /// Makes `cmd`'s child start with an empty signal mask and default dispositions; with `setsid`
 /// the child also becomes a session (and process group) leader.

@@ -5,6 +5,8 @@
 
 pub mod apply;
 pub mod status;
+pub mod integrations;
+pub mod runit;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

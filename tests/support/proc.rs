@@ -99,6 +99,18 @@ pub fn start_runsv(imp: Imp, dir: &Path) -> Running {
     r
 }
 
+/// Starts `runsvdir [ARGS…] SCAN` of `imp` in its own process group (stderr discarded;
+/// Debian's finds Debian's runsv on PATH). Stop it with SIGHUP (it TERMs every runsv) or let
+/// the guard kill the group.
+pub fn start_runsvdir(imp: Imp, scan: &Path, args: &[&str]) -> Running {
+    let mut c = command(imp, "runsvdir");
+    c.args(args).arg(scan).stderr(Stdio::null());
+    if imp == Imp::Debian {
+        c.env("PATH", "/usr/bin:/bin");
+    }
+    spawn(c)
+}
+
 /// True when some runsv holds `DIR/supervise/ok` open for reading (sv's liveness probe).
 pub fn ok_alive(dir: &Path) -> bool {
     OpenOptions::new()

@@ -1,0 +1,13 @@
+name 'runitctl'
+maintainer 'runitctl maintainers'
+maintainer_email 'maintainers@runitctl.invalid'
+license 'MIT OR Apache-2.0'
+description 'Declares runit services with runitctl: one services.yaml per node, applied only when `runitctl plan` finds changes'
+version '0.1.0'
+chef_version '>= 16.0'
+
+supports 'debian'
+supports 'ubuntu'
+supports 'centos'
+supports 'redhat'
+supports 'amazon'

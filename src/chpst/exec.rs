@@ -1,0 +1,127 @@
+//! Applies a [`Plan`] in runit's fixed order — setsid, envdir, chroot, nice, `-U`, `-u`, lock,
+//! close 0/1/2, limits — then replaces the process with the program (PATH search with the
+//! changed environment; `-b` sets argv[0]).
+
+use super::plan::Plan;
+use super::{envdir, ids, limits, Fatal};
+use crate::runit::errstr::{errstr, io_errstr};
+use nix::errno::Errno;
+use nix::fcntl::{Flock, FlockArg, OFlag};
+use nix::sys::stat::Mode;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+
+/// Runs the plan; returns only on failure (Ok(0) for setlock `-x` on a busy lock).
+pub fn run(plan: Plan) -> Result<i32, Fatal> {
+    let sys = |what: &str, e: Errno| Fatal(format!("{what}: {}", errstr(e)));
+    if plan.setsid {
+        let _ = nix::unistd::setsid();
+    }
+    let mut env: Vec<envdir::EnvChange> = Vec::new();
+    if let Some(dir) = &plan.envdir {
+        env = envdir::read(dir, plan.envdir_strict, plan.verbose)?;
+    }
+    if let Some(root) = &plan.root {
+        nix::unistd::chdir(root.as_os_str()).map_err(|e| {
+            sys(
+                &format!("unable to change directory: {}", root.to_string_lossy()),
+                e,
+            )
+        })?;
+        nix::unistd::chroot(".").map_err(|e| sys("unable to change root directory", e))?;
+    }
+    if plan.nice != 0 {
+        Errno::clear();
+        // SAFETY: nice(2) only adjusts this process's scheduling priority; no memory involved.
+        let r = unsafe { libc::nice(plan.nice) };
+        if r == -1 && Errno::last_raw() != 0 {
+            return Err(sys("unable to set nice level", Errno::last()));
+        }
+    }
+    if let Some(spec) = &plan.env_user {
+        let acct = ids::resolve(spec)?;
+        env.push(("UID".into(), Some(acct.uid.to_string().into())));
+        env.push(("GID".into(), Some(acct.gid.to_string().into())));
+    }
+    if let Some(spec) = &plan.set_user {
+        ids::become_user(&ids::resolve(spec)?)?;
+    }
+    if let Some(lock) = &plan.lock {
+        let mut flags = OFlag::O_WRONLY | OFlag::O_APPEND | OFlag::O_CREAT;
+        if !lock.wait {
+            flags |= OFlag::O_NONBLOCK;
+        }
+        let shown = lock.path.to_string_lossy();
+        // Not close-on-exec: the program holds the lock for as long as it runs.
+        let fd = nix::fcntl::open(
+            lock.path.as_os_str(),
+            flags,
+            Mode::from_bits_truncate(0o600),
+        )
+        .map_err(|e| sys(&format!("unable to open lock: {shown}"), e))?;
+        let how = if lock.wait {
+            FlockArg::LockExclusive
+        } else {
+            FlockArg::LockExclusiveNonblock
+        };
+        match Flock::lock(fd, how) {
+            Ok(held) => std::mem::forget(held),
+            Err((_, _)) if lock.quiet => return Ok(0),
+            Err((_, e)) => return Err(sys(&format!("unable to lock: {shown}"), e)),
+        }
+    }
+    for (fd, what) in [(0, "stdin"), (1, "stdout"), (2, "stderr")] {
+        if plan.close[fd as usize] {
+            nix::unistd::close(fd).map_err(|e| sys(&format!("unable to close {what}"), e))?;
+        }
+    }
+    limits::apply(&plan.limits)?;
+    let (prog, args) = plan.prog.split_first().expect("parsers require a program");
+    let e = exec_path(prog, |path| {
+        let mut cmd = Command::new(path);
+        cmd.args(args);
+        cmd.arg0(plan.argv0.as_ref().unwrap_or(prog));
+        for (k, v) in &env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd.exec()
+    });
+    Err(Fatal(format!(
+        "unable to run: {}: {}",
+        prog.to_string_lossy(),
+        io_errstr(&e)
+    )))
+}
+
+/// djb's `pathexec_run`: a name with a `/` is exec'ed as is; otherwise each `$PATH` entry is
+/// tried — the PATH chpst was started with, not one from the env dir — (empty entry = `.`;
+/// default `/bin:/usr/bin`), going on past ENOENT, EACCES, EPERM and EISDIR and reporting
+/// the most telling error. Returns only when every attempt failed.
+fn exec_path(prog: &OsStr, mut exec: impl FnMut(&Path) -> std::io::Error) -> std::io::Error {
+    if prog.as_bytes().contains(&b'/') {
+        return exec(Path::new(prog));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/bin:/usr/bin".into());
+    let mut saved: Option<std::io::Error> = None;
+    let mut last = std::io::Error::from_raw_os_error(libc::ENOENT);
+    for dir in path.as_bytes().split(|&c| c == b':') {
+        let dir = if dir.is_empty() { b"." as &[u8] } else { dir };
+        let e = exec(&Path::new(OsStr::from_bytes(dir)).join(prog));
+        let code = e.raw_os_error();
+        if code != Some(libc::ENOENT) {
+            if !matches!(code, Some(libc::EACCES | libc::EPERM | libc::EISDIR)) {
+                return e;
+            }
+            saved = Some(e);
+        } else {
+            last = e;
+        }
+    }
+    saved.unwrap_or(last)
+}
