@@ -4,9 +4,9 @@
 #![allow(dead_code)]
 
 pub mod apply;
-pub mod status;
 pub mod integrations;
 pub mod runit;
+pub mod status;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
