@@ -176,4 +176,66 @@ mod tests {
         let err = show(d, &Options::default(), &mut Vec::new(), &mut |_| true).unwrap_err();
         assert!(err.to_string().contains("not a log directory"), "{err}");
     }
+
+    /// Each call of `wait` changes the directory the way svlogd (or an operator) would; the
+    /// follower must print every line once, in order.
+    #[test]
+    fn follows_appends_rotations_missed_rotations_and_truncation() {
+        let t = tempfile::tempdir().unwrap();
+        let d = t.path().to_path_buf();
+        let cur = d.join("current");
+        let append = |p: &Path, text: &str| {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .unwrap();
+            f.write_all(text.as_bytes()).unwrap();
+        };
+        std::fs::write(d.join("@400000006b048aaa00000000.s"), "old\n").unwrap();
+        std::fs::write(&cur, "a\n").unwrap();
+        let mut step = 0;
+        let mut wait = |_: Duration| {
+            step += 1;
+            match step {
+                1 => append(&cur, "b\nc-"),
+                2 => append(&cur, "joined\n"),
+                3 => {
+                    // One rotation: the rest written to the old file, then a new current.
+                    append(&cur, "d\n");
+                    std::fs::rename(&cur, d.join("@400000006b048aab00000000.s")).unwrap();
+                    std::fs::write(&cur, "e\n").unwrap();
+                }
+                4 => {
+                    // Two rotations between polls.
+                    append(&cur, "f\n");
+                    std::fs::rename(&cur, d.join("@400000006b048aac00000000.s")).unwrap();
+                    std::fs::write(&cur, "g\n").unwrap();
+                    std::fs::rename(&cur, d.join("@400000006b048aad00000000.s")).unwrap();
+                    std::fs::write(&cur, "h\n").unwrap();
+                }
+                5 => {
+                    // current vanishes for a moment (between rename and create).
+                    std::fs::rename(&cur, d.join("@400000006b048aae00000000.s")).unwrap();
+                }
+                6 => std::fs::write(&cur, "i\n").unwrap(),
+                7 => std::fs::write(&cur, "").unwrap(), // truncated by hand
+                8 => append(&cur, "j\n"),
+                _ => return true,
+            }
+            false
+        };
+        let opts = Options {
+            lines: Some(1),
+            follow: true,
+            ..Options::default()
+        };
+        let mut out = Vec::new();
+        show(&d, &opts, &mut out, &mut wait).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\nb\nc-joined\nd\ne\nf\ng\nh\ni\nj\n"
+        );
+    }
 }
