@@ -112,6 +112,9 @@ impl Slot {
         };
         slot.seconds = Some(now.secs.saturating_sub(status.stamp.secs));
         slot.status = Some(status);
+        if slot.extra.as_ref().is_some_and(|e| stale(e, &status)) {
+            slot.extra = None;
+        }
         slot
     }
 
@@ -168,6 +171,25 @@ impl Slot {
     }
 }
 
+/// Seconds the extra record's `last_start` may differ from the status stamp it matches.
+const SLACK: u64 = 2;
+
+/// A record left by an earlier embedded runsv, now that another supervisor (Debian's runsv,
+/// which does not update it) writes `status`: while running or finishing, the status stamp is
+/// the start of `./run`, which the record's `last_start` must match; while down, it cannot be
+/// older than that start.
+fn stale(e: &Extra, s: &Status) -> bool {
+    let Some(start) = e.last_start else {
+        return false;
+    };
+    let start = Tai64n::from_system(start).secs;
+    let stamp = s.stamp.secs;
+    match s.state {
+        State::Run | State::Finish => start.abs_diff(stamp) > SLACK,
+        State::Down => start > stamp + SLACK,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +208,45 @@ mod tests {
         assert_eq!(s.state, SlotState::Unsupervised);
         assert!(s.normally_down);
         assert_eq!(s.pid(), None);
+    }
+
+    #[test]
+    fn a_record_another_supervisor_did_not_update_is_stale() {
+        let t0 = Tai64n::now();
+        let at = |secs: u64| Tai64n {
+            secs: t0.secs + secs,
+            nanos: 0,
+        };
+        let e = Extra {
+            starts: 3,
+            restarts: 2,
+            last_exit: None,
+            last_start: Some(at(100).to_system()),
+        };
+        let st = |state, stamp| Status {
+            stamp,
+            pid: if state == State::Down { 0 } else { 7 },
+            paused: false,
+            want: b'u',
+            term: false,
+            state,
+        };
+        assert!(!stale(&e, &st(State::Run, at(101))));
+        assert!(!stale(&e, &st(State::Finish, at(100))));
+        assert!(
+            stale(&e, &st(State::Run, at(500))),
+            "restarted by another runsv"
+        );
+        assert!(!stale(&e, &st(State::Down, at(400))), "went down later");
+        assert!(
+            stale(&e, &st(State::Down, at(50))),
+            "down since before that start"
+        );
+        let never = Extra {
+            last_start: None,
+            ..e
+        };
+        assert!(!stale(&never, &st(State::Run, at(500))));
     }
 
     #[test]
