@@ -79,42 +79,6 @@ impl TreeBuilder {
     }
 }
 
-#[cfg(test)]
-mod order_tests {
-    use super::path_order;
-    use std::path::Path;
-
-    #[test]
-    fn byte_order_matches_paths_component_order() {
-        let paths = [
-            "/",
-            "/a",
-            "/a/b",
-            "/a.b",
-            "/a-b",
-            "/a/b/c",
-            "/a/bc",
-            "/ab",
-            "/a/b.c",
-            "/a/b-c",
-            "/etc/sv/web",
-            "/etc/sv/web-1",
-            "/etc/sv/web/env",
-            "/etc/sv/web.d",
-            "/etc/svc",
-            "/home/u/sv/app10",
-            "/home/u/sv/app1/run",
-            "/home/u/sv/app1",
-        ];
-        for a in paths {
-            for b in paths {
-                let (a, b) = (Path::new(a), Path::new(b));
-                assert_eq!(path_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
-            }
-        }
-    }
-}
-
 /// One service's entries.
 pub struct Entries<'a> {
     b: &'a mut TreeBuilder,
@@ -196,6 +160,42 @@ impl Owner {
         Owner {
             user: "root".into(),
             group: "root".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::path_order;
+    use std::path::Path;
+
+    #[test]
+    fn byte_order_matches_paths_component_order() {
+        let paths = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a.b",
+            "/a-b",
+            "/a/b/c",
+            "/a/bc",
+            "/ab",
+            "/a/b.c",
+            "/a/b-c",
+            "/etc/sv/web",
+            "/etc/sv/web-1",
+            "/etc/sv/web/env",
+            "/etc/sv/web.d",
+            "/etc/svc",
+            "/home/u/sv/app10",
+            "/home/u/sv/app1/run",
+            "/home/u/sv/app1",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (Path::new(a), Path::new(b));
+                assert_eq!(path_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
         }
     }
 }
