@@ -156,9 +156,10 @@ fn json_matches_debian_sv_under_embedded_supervisor_with_restarts() {
     // Everything but the crash-looping flap comes up; flap restarts and says how it ended.
     let doc = wait_for(LIMIT, || {
         let (v, _) = status_json(&s);
+        // The extra record lands a moment after `status`: wait for web's too.
         let ok = ["web", "runsvdir-deploy", "deploy/api"]
             .iter()
-            .all(|n| row(&v, n)["healthy"] == true);
+            .all(|n| row(&v, n)["healthy"] == true && !row(&v, n)["starts"].is_null());
         let flap = row(&v, "flap");
         let flapped =
             flap["restarts"].as_u64().is_some_and(|n| n >= 1) && flap["last_exit"]["code"] == 3;

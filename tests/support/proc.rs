@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::{bin, wait_for, GroupGuard};
 use runitctl::runit::status::Status;
+use runitctl::supervise::{read_extra, Extra};
 
 /// Which supervisor implementation a test runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,6 +129,12 @@ pub fn status(dir: &Path) -> Option<Status> {
 /// Polls until `pred` holds on the decoded status.
 pub fn wait_status(dir: &Path, limit: Duration, pred: impl Fn(&Status) -> bool) -> Option<Status> {
     wait_for(limit, || status(dir).filter(|s| pred(s)))
+}
+
+/// Polls until the extra record (`DIR/supervise/runitctl`, pass `DIR/log` for the logger)
+/// satisfies `pred`. runsv writes it after the spawns of a step, a moment after `status`.
+pub fn wait_extra(dir: &Path, limit: Duration, pred: impl Fn(&Extra) -> bool) -> Option<Extra> {
+    wait_for(limit, || read_extra(dir).filter(|e| pred(e)))
 }
 
 /// Writes control bytes the way sv does (O_WRONLY|O_NONBLOCK, one write).
