@@ -69,10 +69,14 @@ fn generated_scripts_run_under_debian_chpst() {
     let mut looped = service("looped", "for i in 1 2; do echo $i; done");
     looped.cwd = Some("/work".into());
     looped.finish = Some("echo \"exit=$1 signal=$2 in $(basename \"$PWD\")\"".into());
+    // cwd and env together: the script has left the service dir when chpst reads env/.
+    let mut moved = service("moved", "printf '%s in %s' \"$GREETING\" \"${PWD##*/}\"");
+    moved.cwd = Some("/work".into());
+    moved.env.insert("GREETING".into(), "hi".into());
     std::fs::create_dir_all(tmp.path().join("work")).unwrap();
     let mut o = opts();
     o.root = Some(tmp.path().to_path_buf());
-    let m = build(&spec(vec![shell, plain, looped], vec![]), &o).unwrap();
+    let m = build(&spec(vec![shell, plain, looped, moved], vec![]), &o).unwrap();
     write_tree(&m, tmp.path());
     let sv = tmp.path().join("etc/sv");
 
@@ -82,6 +86,7 @@ fn generated_scripts_run_under_debian_chpst() {
     // check runs without chpst: env/ is not loaded, as with runit.
     assert_eq!(run(&sv.join("plain"), "check", &[]), "check ");
     assert_eq!(run(&sv.join("looped"), "run", &[]), "1\n2\n");
+    assert_eq!(run(&sv.join("moved"), "run", &[]), "hi in work");
     assert_eq!(
         run(&sv.join("looped"), "finish", &["-1", "9"]),
         "exit=-1 signal=9 in looped\n"
