@@ -43,6 +43,47 @@ fn plan_exits_2_before_and_0_after_apply_and_second_apply_is_a_no_op() {
     assert_eq!(manifest(&s.root), before);
 }
 
+/// Markers record the spec's canonical path: applied as `./services.yaml` from its directory,
+/// the tree is in sync when planned by absolute path, through a symlink, or with `..` in it.
+#[test]
+fn the_same_spec_by_another_path_is_in_sync() {
+    let s = Sandbox::new(SPEC);
+    let dir = s.tmp.path();
+    let run_in = |cwd: &std::path::Path, cmd: &str, spec: &str| {
+        std::process::Command::new(crate::support::bin())
+            .current_dir(cwd)
+            .arg("--root")
+            .arg(&s.root)
+            .args([cmd, spec])
+            .output()
+            .unwrap()
+    };
+    let out = run_in(dir, "apply", "./services.yaml");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let marker = std::fs::read_to_string(s.p("etc/sv/web/.runitctl")).unwrap();
+    let canonical = std::fs::canonicalize(&s.spec).unwrap();
+    assert!(
+        marker.contains(&format!("\nspec={}\n", canonical.display())),
+        "{marker}"
+    );
+    std::os::unix::fs::symlink(&s.spec, dir.join("link.yaml")).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    for (cwd, spec) in [
+        (dir.to_path_buf(), s.spec.display().to_string()),
+        (dir.to_path_buf(), "link.yaml".to_string()),
+        (dir.join("sub"), "../services.yaml".to_string()),
+    ] {
+        let out = run_in(&cwd, "plan", &spec);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "plan {spec} from {}: {}",
+            cwd.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
 #[test]
 fn plan_and_dry_run_write_nothing() {
     let s = Sandbox::new(SPEC);
