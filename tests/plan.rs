@@ -84,6 +84,86 @@ fn the_same_spec_by_another_path_is_in_sync() {
     }
 }
 
+/// A whole `users:` entry removed: its apps (this project's markers) and `runsvdir-<user>`
+/// are pruned, apps first; hand-made services, another project's, and log dirs stay.
+#[test]
+fn a_removed_user_is_pruned_with_its_apps() {
+    prune_removed_user(false);
+}
+
+/// The same with a `runsvdir-<user>` marker written before markers named the user's tree:
+/// the spec's default `~user/sv` is scanned.
+#[test]
+fn a_removed_user_with_an_old_marker_is_pruned_from_the_default_tree() {
+    prune_removed_user(true);
+}
+
+fn prune_removed_user(old_marker: bool) {
+    let s = Sandbox::new(SPEC);
+    s.expect("apply", &["--no-supervise"], 0);
+    let marker = s.p("etc/sv/runsvdir-deploy/.runitctl");
+    let text = std::fs::read_to_string(&marker).unwrap();
+    assert!(
+        text.contains("\nuser_sv_dir=/home/deploy/sv\nuser_service_dir=/home/deploy/service\n"),
+        "{text}"
+    );
+    if old_marker {
+        let old: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+        std::fs::write(&marker, old).unwrap();
+    }
+    // Beside the managed app: a hand-made service and another project's, both enabled.
+    let home = s.p("home/deploy");
+    for (name, marker) in [("hand", None), ("theirs", Some("project=other\n"))] {
+        let dir = home.join("sv").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("run"), "#!/bin/sh\nexec sleep 1\n").unwrap();
+        if let Some(m) = marker {
+            std::fs::write(dir.join(".runitctl"), m).unwrap();
+        }
+        std::os::unix::fs::symlink(&dir, home.join("service").join(name)).unwrap();
+    }
+    let logs_before: Vec<_> = ["var/log/runsvdir-deploy", "home/deploy/log/api"]
+        .iter()
+        .filter(|l| s.p(l).is_dir())
+        .collect();
+    assert!(!logs_before.is_empty());
+
+    let without_users = SPEC.split("users:").next().unwrap().to_string();
+    s.write_spec(&without_users);
+    let plan = s.expect("plan", &[], 2);
+    let api = plan.find("/home/deploy/sv/api").expect(&plan);
+    let runsvdir = plan.find("/etc/sv/runsvdir-deploy").expect(&plan);
+    assert!(
+        api < runsvdir,
+        "apps are pruned before their runsvdir: {plan}"
+    );
+    assert!(!plan.contains("hand") && !plan.contains("theirs"), "{plan}");
+    s.expect("apply", &["--no-supervise"], 0);
+    for gone in [
+        "etc/sv/runsvdir-deploy",
+        "etc/service/runsvdir-deploy",
+        "home/deploy/sv/api",
+        "home/deploy/service/api",
+    ] {
+        assert!(
+            std::fs::symlink_metadata(s.p(gone)).is_err(),
+            "{gone} still there"
+        );
+    }
+    for kept in [
+        "home/deploy/sv/hand/run",
+        "home/deploy/service/hand",
+        "home/deploy/sv/theirs/.runitctl",
+        "home/deploy/service/theirs",
+    ] {
+        assert!(std::fs::symlink_metadata(s.p(kept)).is_ok(), "{kept} gone");
+    }
+    for l in logs_before {
+        assert!(s.p(l).is_dir(), "log dir {l} removed");
+    }
+    assert!(s.expect("plan", &[], 0).starts_with("no changes"));
+}
+
 #[test]
 fn plan_and_dry_run_write_nothing() {
     let s = Sandbox::new(SPEC);
