@@ -3,6 +3,7 @@
 //! schema, and `render --out`.
 
 use crate::support::apply::{manifest, Sandbox};
+use crate::support::schema;
 use serde_json::Value;
 
 pub const SPEC: &str = "\
@@ -283,97 +284,16 @@ fn colour_only_on_a_terminal() {
 
 /// Checks `v` against the subset of JSON Schema the plan schema uses: type, required,
 /// properties, items, enum, const, minimum, $ref to `#/$defs/…`.
-fn check(schema: &Value, root: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = r.strip_prefix("#/$defs/").expect("local $ref");
-        return check(&root["$defs"][name], root, v, at, errs);
-    }
-    if let Some(t) = schema.get("type") {
-        let types: Vec<&str> = match t {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-            _ => panic!("bad type in schema at {at}"),
-        };
-        let ok = types.iter().any(|t| match *t {
-            "object" => v.is_object(),
-            "array" => v.is_array(),
-            "string" => v.is_string(),
-            "integer" => v.is_u64() || v.is_i64(),
-            "boolean" => v.is_boolean(),
-            "null" => v.is_null(),
-            other => panic!("type {other} not supported"),
-        });
-        if !ok {
-            errs.push(format!("{at}: {v} is not {types:?}"));
-            return;
-        }
-    }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
-        if !e.contains(v) {
-            errs.push(format!("{at}: {v} not in {e:?}"));
-        }
-    }
-    if let Some(c) = schema.get("const") {
-        if c != v {
-            errs.push(format!("{at}: {v} != {c}"));
-        }
-    }
-    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64()) {
-        if n < m {
-            errs.push(format!("{at}: {n} < {m}"));
-        }
-    }
-    if let Some(obj) = v.as_object() {
-        for r in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let k = r.as_str().unwrap();
-            if !obj.contains_key(k) {
-                errs.push(format!("{at}: missing `{k}`"));
-            }
-        }
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            for (k, sub) in props {
-                if let Some(x) = obj.get(k) {
-                    check(sub, root, x, &format!("{at}.{k}"), errs);
-                }
-            }
-        }
-    }
-    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
-        for (i, x) in arr.iter().enumerate() {
-            check(items, root, x, &format!("{at}[{i}]"), errs);
-        }
-    }
-}
-
-fn schema() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan-schema.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+const SCHEMA: &str = "plan-schema.json";
 
 fn assert_valid(doc: &str) -> Value {
-    let v: Value = serde_json::from_str(doc).unwrap();
-    let s = schema();
-    let mut errs = Vec::new();
-    check(&s, &s, &v, "$", &mut errs);
-    assert!(
-        errs.is_empty(),
-        "schema violations:\n{}\n{doc}",
-        errs.join("\n")
-    );
-    v
+    schema::assert_valid(SCHEMA, doc)
 }
 
 #[test]
 fn the_checker_rejects_what_the_schema_forbids() {
-    let s = schema();
-    let mut errs = Vec::new();
     let bad = serde_json::json!({"version": 2, "in_sync": "yes", "changes": [{"op": "explode"}]});
-    check(&s, &s, &bad, "$", &mut errs);
+    let errs = schema::violations(&schema::load(SCHEMA), &bad);
     assert!(
         errs.iter().any(|e| e.contains("missing `summary`")),
         "{errs:?}"
