@@ -142,11 +142,13 @@ fn generated_tree_runs_under_debian_runit() {
 #[test]
 fn concurrent_applies_on_one_sv_dir_serialise() {
     let s = Sandbox::new(SPEC);
+    // About the lock, not timing: a generous lock wait (a loaded machine once needed more than
+    // the default 15 s), and no supervisor to drive.
     let run = || {
         Command::new(crate::support::bin())
             .arg("--root")
             .arg(&s.root)
-            .arg("apply")
+            .args(["apply", "--no-supervise", "--timeout", "300"])
             .arg(&s.spec)
             .output()
             .unwrap()
@@ -156,7 +158,7 @@ fn concurrent_applies_on_one_sv_dir_serialise() {
         let b = sc.spawn(run);
         (a.join().unwrap(), b.join().unwrap())
     });
-    assert!(a.status.success() && b.status.success());
+    assert!(a.status.success() && b.status.success(), "{a:?}\n{b:?}");
     let outs = [
         String::from_utf8_lossy(&a.stdout).into_owned(),
         String::from_utf8_lossy(&b.stdout).into_owned(),
