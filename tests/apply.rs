@@ -5,6 +5,7 @@
 //! interleave (the lock).
 
 use crate::support::apply::{have_runit, Sandbox};
+use crate::support::status::sv_status;
 use crate::support::{wait_for, GroupGuard};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -58,15 +59,6 @@ impl Drop for Cleanup<'_> {
     fn drop(&mut self) {
         kill_inside(self.0);
     }
-}
-
-fn sv_status(target: &Path) -> String {
-    let o = Command::new("/usr/bin/sv")
-        .arg("status")
-        .arg(target)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn rotated(dir: &Path) -> usize {
