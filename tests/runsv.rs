@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::proc::{
     command, control, debian_runit, ok_alive, script, service_dir, spawn, start_runsv, status, sv,
-    wait_status, Imp,
+    wait_extra, wait_status, Imp,
 };
 use crate::support::wait_for;
 use runitctl::runit::status::State;
@@ -128,8 +128,11 @@ fn finish_gets_exit_code_and_signal() {
             .then_some(())
     })
     .expect("finish ran with -1 9");
-    let extra = read_extra(&svc).unwrap();
-    assert_eq!(extra.last_exit, Some(LastExit::Signal(9)));
+    // The extra record is written after the finish script was spawned: poll for it.
+    wait_extra(&svc, Duration::from_secs(5), |e| {
+        e.last_exit == Some(LastExit::Signal(9))
+    })
+    .unwrap_or_else(|| panic!("last exit signal 9: {:?}", read_extra(&svc)));
 }
 
 #[test]
@@ -164,7 +167,8 @@ fn log_pipe_survives_logger_restarts_without_loss() {
         assert_eq!(l, format!("line {}", i + 1));
     }
     // The logger's restarts are counted in its own extra record.
-    assert!(read_extra(&log).unwrap().starts >= 4);
+    wait_extra(&log, Duration::from_secs(5), |e| e.starts >= 4)
+        .unwrap_or_else(|| panic!("4 logger starts: {:?}", read_extra(&log)));
 }
 
 #[test]
@@ -280,8 +284,10 @@ fn crash_loop_restarts_at_most_twice_a_second_and_costs_no_cpu() {
     assert!(starts <= 2 * 10 + 2, "{starts} starts in 10 s");
     assert!(worst <= 2, "{worst} starts within one second");
     assert!(cpu_share < 0.01, "runsv used {cpu_share} of wall time");
-    let extra = read_extra(&svc).unwrap();
-    assert_eq!(extra.last_exit, Some(LastExit::Exit(1)));
+    let extra = wait_extra(&svc, Duration::from_secs(5), |e| {
+        e.last_exit == Some(LastExit::Exit(1))
+    })
+    .unwrap_or_else(|| panic!("last exit 1: {:?}", read_extra(&svc)));
     assert!(extra.restarts >= 5 && extra.restarts + 1 == extra.starts);
 }
 

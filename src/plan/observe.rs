@@ -1,6 +1,8 @@
 //! Reads disk for a plan, never following a link: `lstat` of every desired path, a walk of each
 //! managed service dir for entries the model does not ask for, a scan of each sv_dir for this
-//! project's services that are no longer in the spec, and the enable links of disabled services.
+//! project's services that are no longer in the spec (including the tree of a user removed from
+//! the spec, found through its pruned `runsvdir-<user>`), and the enable links of disabled
+//! services.
 //!
 //! Below a desired directory that is missing, not a directory, or a symlink, nothing is looked
 //! at (a path lookup there would go through the link): those paths are reported missing and the
@@ -8,7 +10,7 @@
 //! that is a symlink in a root-owned, not group/world-writable dir: only root can have put it
 //! there, so it is trusted and followed.
 
-use super::marker::marker_project;
+use super::marker::{marker_project, marker_value};
 use super::observed::{Extra, Found, Observed, PruneCandidate};
 use super::owners::{resolve_owners, OwnerIds};
 use super::paths::{disk_path, disk_target, is_temp_name};
@@ -52,7 +54,7 @@ pub fn observe_with(
     observe_nodes(root, model, &mut obs)?;
     walk_service_dirs(root, model, &mut obs)?;
     scan_containers(root, model, &mut obs)?;
-    scan_prunes(root, model, &mut obs)?;
+    scan_prunes(root, model, users, &mut obs)?;
     scan_disabled(root, model, &mut obs);
     name_owners(&mut obs, users);
     Ok(obs)
@@ -286,56 +288,119 @@ fn scan_containers(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Re
     Ok(())
 }
 
-fn scan_prunes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+fn scan_prunes(
+    root: Option<&Path>,
+    model: &Model,
+    users: &dyn UserDb,
+    obs: &mut Observed,
+) -> Result<(), String> {
     let wanted: BTreeSet<&Path> = model.services.iter().map(|s| s.dir.as_path()).collect();
+    let mut found = Vec::new();
     for tree in &model.trees {
         let sv_ok = match obs.nodes.get(&tree.sv_dir) {
             Some(f) => matches!(f, Found::Dir { .. }),
             None => fs::metadata(disk_path(root, &tree.sv_dir)).is_ok_and(|m| m.is_dir()),
         };
-        if !sv_ok {
+        if sv_ok {
+            let dirs = (tree.sv_dir.as_path(), tree.service_dir.as_path());
+            scan_tree(root, model, dirs, tree.user.as_deref(), &wanted, &mut found)?;
+        }
+    }
+    // A user removed from the spec: its `runsvdir-<user>` is pruned above; its apps are too,
+    // first (while that runsvdir still runs and stops each one whose link goes).
+    let known: BTreeSet<&Path> = model.trees.iter().map(|t| t.sv_dir.as_path()).collect();
+    let mut orphans = Vec::new();
+    for c in found.iter().filter(|c| c.id.user.is_none()) {
+        let Some(user) = c.id.name.strip_prefix("runsvdir-") else {
+            continue;
+        };
+        let Some((sv_dir, service_dir)) = served_tree(root, &c.dir, user, users) else {
+            continue;
+        };
+        // Only a real directory (a link the user planted is not followed).
+        let real = fs::symlink_metadata(disk_path(root, &sv_dir)).is_ok_and(|m| m.is_dir());
+        if real && !known.contains(sv_dir.as_path()) {
+            let dirs = (sv_dir.as_path(), service_dir.as_path());
+            scan_tree(root, model, dirs, Some(user), &wanted, &mut orphans)?;
+        }
+    }
+    obs.prunes.extend(orphans);
+    obs.prunes.extend(found);
+    Ok(())
+}
+
+/// The user tree a pruned `runsvdir-<user>` at logical `dir` served: from its marker, or (a
+/// marker written before it named the tree) the spec's defaults `~user/sv`, `~user/service`.
+fn served_tree(
+    root: Option<&Path>,
+    dir: &Path,
+    user: &str,
+    users: &dyn UserDb,
+) -> Option<(PathBuf, PathBuf)> {
+    let marker = disk_path(root, &dir.join(".runitctl"));
+    let m = fs::symlink_metadata(&marker).ok().filter(|m| m.is_file())?;
+    let bytes = read_nofollow(&marker, m.len()).ok()?;
+    let key = |k: &str| marker_value(&bytes, k).map(PathBuf::from);
+    if let (Some(sv), Some(service)) = (key("user_sv_dir"), key("user_service_dir")) {
+        return (sv.is_absolute() && service.is_absolute()).then_some((sv, service));
+    }
+    // In a --root sandbox a user the host lacks stands for /home/<user>, as in the spec.
+    let home = match users.user_by_name(user) {
+        Some(u) => u.home,
+        None if root.is_some() => Path::new("/home").join(user),
+        None => return None,
+    };
+    (home.is_absolute() && home != Path::new("/")).then(|| (home.join("sv"), home.join("service")))
+}
+
+/// This project's service dirs in one tree's `sv_dir` that the model no longer wants.
+fn scan_tree(
+    root: Option<&Path>,
+    model: &Model,
+    (sv_dir, service_dir): (&Path, &Path),
+    user: Option<&str>,
+    wanted: &BTreeSet<&Path>,
+    out: &mut Vec<PruneCandidate>,
+) -> Result<(), String> {
+    let disk = disk_path(root, sv_dir);
+    let mut entries: Vec<_> = fs::read_dir(&disk)
+        .map_err(|e| io_err(&disk, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| io_err(&disk, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if name.as_encoded_bytes().first() == Some(&b'.') {
             continue;
         }
-        let disk = disk_path(root, &tree.sv_dir);
-        let mut entries: Vec<_> = fs::read_dir(&disk)
-            .map_err(|e| io_err(&disk, e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| io_err(&disk, e))?;
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name();
-            if name.as_encoded_bytes().first() == Some(&b'.') {
-                continue;
-            }
-            let logical = tree.sv_dir.join(&name);
-            if wanted.contains(logical.as_path()) {
-                continue;
-            }
-            if !entry.file_type().map_err(|e| io_err(&disk, e))?.is_dir() {
-                continue;
-            }
-            let marker = entry.path().join(".runitctl");
-            let is_ours = match fs::symlink_metadata(&marker) {
-                Ok(m) if m.is_file() => read_nofollow(&marker, m.len())
-                    .ok()
-                    .and_then(|b| marker_project(&b))
-                    .is_some_and(|p| p == model.project),
-                _ => false,
-            };
-            if !is_ours {
-                continue;
-            }
-            let link = tree.service_dir.join(&name);
-            let link = points_at(root, &link, &logical).then_some(link);
-            obs.prunes.push(PruneCandidate {
-                id: ServiceId {
-                    user: tree.user.clone(),
-                    name: name.to_string_lossy().into_owned(),
-                },
-                dir: logical,
-                link,
-            });
+        let logical = sv_dir.join(&name);
+        if wanted.contains(logical.as_path()) {
+            continue;
         }
+        if !entry.file_type().map_err(|e| io_err(&disk, e))?.is_dir() {
+            continue;
+        }
+        let marker = entry.path().join(".runitctl");
+        let is_ours = match fs::symlink_metadata(&marker) {
+            Ok(m) if m.is_file() => read_nofollow(&marker, m.len())
+                .ok()
+                .and_then(|b| marker_project(&b))
+                .is_some_and(|p| p == model.project),
+            _ => false,
+        };
+        if !is_ours {
+            continue;
+        }
+        let link = service_dir.join(&name);
+        let link = points_at(root, &link, &logical).then_some(link);
+        out.push(PruneCandidate {
+            id: ServiceId {
+                user: user.map(str::to_string),
+                name: name.to_string_lossy().into_owned(),
+            },
+            dir: logical,
+            link,
+        });
     }
     Ok(())
 }
