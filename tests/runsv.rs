@@ -3,8 +3,9 @@
 
 use std::fs;
 use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::proc::{
@@ -411,4 +412,40 @@ fn runits_runsv_check_scenario() {
     assert!(svc.join("foo/status").exists());
     assert!(svc.join("log/bar/status").exists());
     assert_eq!(read(&svc.join("log/foo")), "starting\n");
+}
+
+/// runit's own sv check, as a scenario, for both clients against the embedded runsv: `sv`
+/// without arguments is a usage error (exit 100); `sv down DIR` exits 0 and `supervise/stat`
+/// then reads `down`; `sv exit DIR` exits 0 and runsv exits 0.
+#[test]
+fn runits_sv_check_scenario() {
+    use crate::support::runit::{debian_runit, Tool};
+    if !debian_runit() {
+        return;
+    }
+    for tool in [Tool::Debian, Tool::Ours] {
+        let sv = |args: &[&str]| {
+            let mut c = Command::new(tool.target("sv"));
+            if tool == Tool::Ours {
+                c.arg0("sv");
+            }
+            let out = c.args(args).env_remove("SVWAIT").output().unwrap();
+            out.status.code()
+        };
+        assert_eq!(sv(&[]), Some(100), "{tool:?} sv without arguments");
+        let (_tmp, svc) = service_dir();
+        script(
+            &svc.join("run"),
+            "#!/bin/sh\necho starting\nexec sleep 14\n",
+        );
+        let mut r = start_runsv(Imp::Embedded, &svc);
+        let dir = svc.to_str().unwrap();
+        assert_eq!(sv(&["down", dir]), Some(0), "{tool:?} sv down");
+        wait_for(Duration::from_secs(5), || {
+            (read(&svc.join("supervise/stat")) == "down\n").then_some(())
+        })
+        .expect("stat says down");
+        assert_eq!(sv(&["exit", dir]), Some(0), "{tool:?} sv exit");
+        assert_eq!(r.wait_exit(Duration::from_secs(10)), Some(0));
+    }
 }
