@@ -1,0 +1,173 @@
+//! svlogd's command line: `svlogd [-tttv] [-r c] [-R abc] [-l len] [-b buflen] dir ...`,
+//! parsed getopt-style (clustered flags, attached or separate values) with runit's usage text
+//! and exit code 111 on any error.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+
+/// The usage text, exactly as runit prints it (followed by an empty line).
+pub const USAGE: &str = "usage: svlogd [-ttv] [-r c] [-R abc] [-l len] [-b buflen] dir ...\n\n";
+
+/// How each line is stamped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stamp {
+    None,
+    /// `-t`: `@` + TAI64N hex.
+    Tai64n,
+    /// `-tt`: `YYYY-MM-DD_HH:MM:SS.xxxxx`.
+    Human,
+    /// `-ttt`: `YYYY-MM-DDTHH:MM:SS.xxxxx`.
+    Iso,
+}
+
+/// Parsed options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opts {
+    pub stamp: Stamp,
+    pub verbose: bool,
+    /// Replacement byte for non-printable (and `-R`) characters, when replacing.
+    pub repl: Option<u8>,
+    /// Extra characters to replace (`-R`).
+    pub replace: Vec<u8>,
+    /// `-l`: how much of a line is matched, echoed and sent.
+    pub linemax: usize,
+    /// `-b`: runit's buffer size (validated; see COMPATIBILITY.md).
+    pub buflen: usize,
+    pub dirs: Vec<String>,
+}
+
+/// Parses `args` (without argv[0]); Err carries the text to print before exiting 111.
+pub fn parse(args: &[OsString]) -> Result<Opts, String> {
+    let mut o = Opts {
+        stamp: Stamp::None,
+        verbose: false,
+        repl: None,
+        replace: Vec::new(),
+        linemax: 1000,
+        buflen: 1024,
+        dirs: Vec::new(),
+    };
+    let mut ts = 0;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_bytes();
+        if a == b"--" {
+            i += 1;
+            break;
+        }
+        if a.len() < 2 || a[0] != b'-' {
+            break;
+        }
+        let mut j = 1;
+        while j < a.len() {
+            let c = a[j];
+            j += 1;
+            match c {
+                b't' => ts += 1,
+                b'v' => o.verbose = true,
+                b'r' | b'R' | b'l' | b'b' => {
+                    let val: Vec<u8> = if j < a.len() {
+                        a[j..].to_vec()
+                    } else {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => v.as_bytes().to_vec(),
+                            None => {
+                                return Err(format!(
+                                    "svlogd: option requires an argument -- {}\n{USAGE}",
+                                    c as char
+                                ))
+                            }
+                        }
+                    };
+                    j = a.len();
+                    match c {
+                        b'r' => {
+                            if val.len() != 1 {
+                                return Err(USAGE.into());
+                            }
+                            o.repl = Some(val[0]);
+                        }
+                        b'R' => {
+                            o.replace = val;
+                            o.repl.get_or_insert(b'_');
+                        }
+                        b'l' => o.linemax = match scan(&val) {
+                            0 => 1000,
+                            n => n,
+                        },
+                        _ => o.buflen = match scan(&val) {
+                            0 => 1024,
+                            n => n,
+                        },
+                    }
+                }
+                _ => {
+                    return Err(format!(
+                        "svlogd: illegal option -- {}\n{USAGE}",
+                        c as char
+                    ))
+                }
+            }
+        }
+        i += 1;
+    }
+    o.stamp = match ts {
+        0 => Stamp::None,
+        1 => Stamp::Tai64n,
+        2 => Stamp::Human,
+        _ => Stamp::Iso,
+    };
+    if o.buflen <= o.linemax {
+        return Err(USAGE.into());
+    }
+    o.dirs = args[i..]
+        .iter()
+        .map(|d| d.to_string_lossy().into_owned())
+        .collect();
+    if o.dirs.is_empty() {
+        return Err(USAGE.into());
+    }
+    Ok(o)
+}
+
+/// runit's `scan_ulong`: leading decimal digits, 0 when there are none.
+pub fn scan(s: &[u8]) -> usize {
+    let mut n: usize = 0;
+    for &c in s.iter().take_while(|c| c.is_ascii_digit()) {
+        n = n.saturating_mul(10).saturating_add((c - b'0') as usize);
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(a: &[&str]) -> Result<Opts, String> {
+        parse(&a.iter().map(OsString::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn flags_cluster_and_values_attach() {
+        let o = p(&["-ttv", "-l50", "-b", "100", "-r", "x", "d1", "d2"]).unwrap();
+        assert_eq!(o.stamp, Stamp::Human);
+        assert!(o.verbose);
+        assert_eq!((o.linemax, o.buflen, o.repl), (50, 100, Some(b'x')));
+        assert_eq!(o.dirs, ["d1", "d2"]);
+        assert_eq!(p(&["-tttt", "d"]).unwrap().stamp, Stamp::Iso);
+        assert_eq!(p(&["-R", "ab", "d"]).unwrap().repl, Some(b'_'));
+    }
+
+    #[test]
+    fn usage_errors() {
+        assert_eq!(p(&[]).unwrap_err(), USAGE);
+        assert_eq!(p(&["-b", "10", "d"]).unwrap_err(), USAGE);
+        assert_eq!(p(&["-l", "0", "-b", "500", "d"]).unwrap_err(), USAGE);
+        assert!(p(&["-x", "d"]).unwrap_err().starts_with("svlogd: illegal option -- x\n"));
+        assert!(p(&["-l"])
+            .unwrap_err()
+            .starts_with("svlogd: option requires an argument -- l\n"));
+        assert_eq!(p(&["-r", "ab", "d"]).unwrap_err(), USAGE);
+    }
+}
