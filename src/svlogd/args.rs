@@ -5,8 +5,10 @@
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 
-/// The usage text, exactly as runit prints it (followed by an empty line).
-pub const USAGE: &str = "usage: svlogd [-ttv] [-r c] [-R abc] [-l len] [-b buflen] dir ...\n\n";
+/// The usage text as runit prints it for argv[0] `prog` (followed by an empty line).
+pub fn usage(prog: &str) -> String {
+    format!("usage: {prog} [-ttv] [-r c] [-R abc] [-l len] [-b buflen] dir ...\n\n")
+}
 
 /// How each line is stamped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,8 +38,12 @@ pub struct Opts {
     pub dirs: Vec<String>,
 }
 
-/// Parses `args` (without argv[0]); Err carries the text to print before exiting 111.
-pub fn parse(args: &[OsString]) -> Result<Opts, String> {
+/// Parses `args` (without argv[0], which is `prog`); Err carries the text to print before
+/// exiting 111. Like runit, the usage line names argv[0] as given and getopt's complaints its
+/// basename.
+pub fn parse(prog: &str, args: &[OsString]) -> Result<Opts, String> {
+    let usage = usage(prog);
+    let base = prog.rsplit('/').next().unwrap_or(prog);
     let mut o = Opts {
         stamp: Stamp::None,
         verbose: false,
@@ -74,7 +80,7 @@ pub fn parse(args: &[OsString]) -> Result<Opts, String> {
                             Some(v) => v.as_bytes().to_vec(),
                             None => {
                                 return Err(format!(
-                                    "svlogd: option requires an argument -- {}\n{USAGE}",
+                                    "{base}: option requires an argument -- {}\n{usage}",
                                     c as char
                                 ))
                             }
@@ -84,7 +90,7 @@ pub fn parse(args: &[OsString]) -> Result<Opts, String> {
                     match c {
                         b'r' => {
                             if val.len() != 1 {
-                                return Err(USAGE.into());
+                                return Err(usage);
                             }
                             o.repl = Some(val[0]);
                         }
@@ -92,22 +98,21 @@ pub fn parse(args: &[OsString]) -> Result<Opts, String> {
                             o.replace = val;
                             o.repl.get_or_insert(b'_');
                         }
-                        b'l' => o.linemax = match scan(&val) {
-                            0 => 1000,
-                            n => n,
-                        },
-                        _ => o.buflen = match scan(&val) {
-                            0 => 1024,
-                            n => n,
-                        },
+                        b'l' => {
+                            o.linemax = match scan(&val) {
+                                0 => 1000,
+                                n => n,
+                            }
+                        }
+                        _ => {
+                            o.buflen = match scan(&val) {
+                                0 => 1024,
+                                n => n,
+                            }
+                        }
                     }
                 }
-                _ => {
-                    return Err(format!(
-                        "svlogd: illegal option -- {}\n{USAGE}",
-                        c as char
-                    ))
-                }
+                _ => return Err(format!("{base}: illegal option -- {}\n{usage}", c as char)),
             }
         }
         i += 1;
@@ -119,14 +124,14 @@ pub fn parse(args: &[OsString]) -> Result<Opts, String> {
         _ => Stamp::Iso,
     };
     if o.buflen <= o.linemax {
-        return Err(USAGE.into());
+        return Err(usage);
     }
     o.dirs = args[i..]
         .iter()
         .map(|d| d.to_string_lossy().into_owned())
         .collect();
     if o.dirs.is_empty() {
-        return Err(USAGE.into());
+        return Err(usage);
     }
     Ok(o)
 }
@@ -145,7 +150,7 @@ mod tests {
     use super::*;
 
     fn p(a: &[&str]) -> Result<Opts, String> {
-        parse(&a.iter().map(OsString::from).collect::<Vec<_>>())
+        parse("svlogd", &a.iter().map(OsString::from).collect::<Vec<_>>())
     }
 
     #[test]
@@ -161,13 +166,23 @@ mod tests {
 
     #[test]
     fn usage_errors() {
-        assert_eq!(p(&[]).unwrap_err(), USAGE);
-        assert_eq!(p(&["-b", "10", "d"]).unwrap_err(), USAGE);
-        assert_eq!(p(&["-l", "0", "-b", "500", "d"]).unwrap_err(), USAGE);
-        assert!(p(&["-x", "d"]).unwrap_err().starts_with("svlogd: illegal option -- x\n"));
+        assert_eq!(p(&[]).unwrap_err(), usage("svlogd"));
+        assert_eq!(p(&["-b", "10", "d"]).unwrap_err(), usage("svlogd"));
+        assert_eq!(
+            p(&["-l", "0", "-b", "500", "d"]).unwrap_err(),
+            usage("svlogd")
+        );
+        assert!(p(&["-x", "d"])
+            .unwrap_err()
+            .starts_with("svlogd: illegal option -- x\n"));
+        let e = parse("/x/svlogd", &[OsString::from("-x")]).unwrap_err();
+        assert_eq!(
+            e,
+            format!("svlogd: illegal option -- x\n{}", usage("/x/svlogd"))
+        );
         assert!(p(&["-l"])
             .unwrap_err()
             .starts_with("svlogd: option requires an argument -- l\n"));
-        assert_eq!(p(&["-r", "ab", "d"]).unwrap_err(), USAGE);
+        assert_eq!(p(&["-r", "ab", "d"]).unwrap_err(), usage("svlogd"));
     }
 }

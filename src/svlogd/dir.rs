@@ -150,7 +150,12 @@ impl LogDir {
         };
         let parts = [stamp, &prefix[..], body, tail];
         let total: u64 = parts.iter().map(|p| p.len() as u64).sum();
-        let ends_line = parts.iter().rev().find(|p| !p.is_empty()).and_then(|p| p.last()) == Some(&b'\n');
+        let ends_line = parts
+            .iter()
+            .rev()
+            .find(|p| !p.is_empty())
+            .and_then(|p| p.last())
+            == Some(&b'\n');
         let max = self.cfg.size;
         if max == 0 || (self.size < max && self.size + total <= max) {
             for p in parts {
@@ -176,7 +181,12 @@ impl LogDir {
         }
         // After a chunk ending a line: rotate once within linemax of the limit (runit's
         // unsigned arithmetic: a limit below linemax never triggers this).
-        if ends_line && max > 0 && max.checked_sub(self.linemax).is_some_and(|t| self.size >= t) {
+        if ends_line
+            && max > 0
+            && max
+                .checked_sub(self.linemax)
+                .is_some_and(|t| self.size >= t)
+        {
             self.rotate_due = true;
         }
     }
@@ -292,7 +302,12 @@ fn lock(dir: &std::path::Path) -> io::Result<File> {
         .mode(0o600)
         .open(dir.join("lock"))?;
     // SAFETY: flock(2) on a descriptor this function owns; no memory is passed.
-    let r = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&f), libc::LOCK_EX | libc::LOCK_NB) };
+    let r = unsafe {
+        libc::flock(
+            std::os::fd::AsRawFd::as_raw_fd(&f),
+            libc::LOCK_EX | libc::LOCK_NB,
+        )
+    };
     if r != 0 {
         return Err(io::Error::last_os_error());
     }

@@ -91,11 +91,6 @@ impl Input {
         Ok(Peek::Data(n))
     }
 
-    /// Limits later reads to `cap` bytes (TERM in plain mode reads byte by byte, as runit).
-    pub fn set_cap(&mut self, cap: usize) {
-        self.cap = cap.max(1);
-    }
-
     /// True when the input a killed predecessor journalled is still at the head of the pipe.
     pub fn holds(&mut self, p: &Pending) -> bool {
         if self.copy.is_none() {

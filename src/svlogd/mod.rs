@@ -25,7 +25,10 @@ pub mod udp;
 
 /// `svlogd` personality entry point; returns the exit code.
 pub fn main(args: Vec<OsString>) -> i32 {
-    match args::parse(args.get(1..).unwrap_or_default()) {
+    let prog = args
+        .first()
+        .map_or_else(|| "svlogd".into(), |a| a.to_string_lossy().into_owned());
+    match args::parse(&prog, args.get(1..).unwrap_or_default()) {
         Ok(opts) => run::run(&opts),
         Err(text) => {
             eprint!("{text}");

@@ -39,7 +39,10 @@ impl Processor {
                     };
                 }
                 Err(e) => {
-                    msg::warn(&format!("unable to run processor: {name}/{stem}.u"), Some(&e));
+                    msg::warn(
+                        &format!("unable to run processor: {name}/{stem}.u"),
+                        Some(&e),
+                    );
                     std::thread::sleep(std::time::Duration::from_secs(3));
                 }
             }
@@ -80,7 +83,10 @@ impl Processor {
         }
         let _ = fs::set_permissions(p(".t"), fs::Permissions::from_mode(0o744));
         if let Err(e) = fs::rename(p(".t"), p(".s")) {
-            msg::warn(&format!("unable to move {}/{}.t", self.name, self.stem), Some(&e));
+            msg::warn(
+                &format!("unable to move {}/{}.t", self.name, self.stem),
+                Some(&e),
+            );
         }
         let _ = fs::remove_file(p(".u"));
         let _ = fs::rename(self.dir.join("newstate"), self.dir.join("state"));
@@ -127,7 +133,10 @@ fn spawn(dir: &Path, stem: &str, cmd: &[u8]) -> std::io::Result<Child> {
         c.pre_exec(move || {
             libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
             // Move both out of the way first, so neither target clobbers the other source.
-            let high = [libc::fcntl(fd4, libc::F_DUPFD, 10), libc::fcntl(fd5, libc::F_DUPFD, 10)];
+            let high = [
+                libc::fcntl(fd4, libc::F_DUPFD, 10),
+                libc::fcntl(fd5, libc::F_DUPFD, 10),
+            ];
             for (from, to) in [(high[0], 4), (high[1], 5)] {
                 if from < 0 || libc::dup2(from, to) < 0 {
                     return Err(std::io::Error::last_os_error());

@@ -25,14 +25,21 @@ impl LogDir {
             p.wait();
         }
         self.seal_current();
-        let suffix = if self.cfg.processor.is_some() { "u" } else { "s" };
+        let suffix = if self.cfg.processor.is_some() {
+            "u"
+        } else {
+            "s"
+        };
         let stem = loop {
             let stem = unique_stem(&self.path);
             let to = self.path.join(format!("{stem}.{suffix}"));
             match fs::rename(self.path.join("current"), &to) {
                 Ok(()) => break stem,
                 Err(e) => {
-                    msg::pause(&format!("unable to rename current: {}", self.name), Some(&e));
+                    msg::pause(
+                        &format!("unable to rename current: {}", self.name),
+                        Some(&e),
+                    );
                     std::thread::sleep(PAUSE);
                 }
             }

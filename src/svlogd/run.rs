@@ -2,7 +2,7 @@
 //! an idle svlogd without `t` never wakes). Each readable stdin yields one batch: every
 //! complete line in it is emitted and written with one write(2) per directory, and only then
 //! consumed from the pipe (see [`super::input`] and [`super::journal`]). HUP reopens the
-//! directories, ALRM rotates, TERM stops at a line boundary, EOF ends; both exit 0.
+//! directories, ALRM rotates, TERM and EOF write what was read and exit 0.
 
 use std::os::fd::{AsFd, BorrowedFd};
 use std::time::{Instant, SystemTime};
@@ -39,7 +39,12 @@ pub fn run(opts: &Opts) -> i32 {
     // SAFETY: setting a disposition to SIG_IGN installs no handler code. A file-size limit
     // then shows up as a write error (EFBIG) and svlogd pauses instead of dying.
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
-    let sigs = [Signal::SIGHUP, Signal::SIGTERM, Signal::SIGALRM, Signal::SIGCHLD];
+    let sigs = [
+        Signal::SIGHUP,
+        Signal::SIGTERM,
+        Signal::SIGALRM,
+        Signal::SIGCHLD,
+    ];
     let mut signals = match Signals::new(&sigs) {
         Ok(s) => s,
         Err(e) => {
@@ -60,7 +65,7 @@ pub fn run(opts: &Opts) -> i32 {
         return 111;
     }
     loop {
-        if lg.eof || (lg.term && lg.buf.is_empty() && lg.cont.is_none()) {
+        if lg.eof || lg.term {
             break;
         }
         let (sig_ready, in_ready) = lg.wait(signals.as_fd());
@@ -87,9 +92,7 @@ impl Logger<'_> {
             .opts
             .dirs
             .iter()
-            .filter_map(|name| {
-                LogDir::open(name, self.opts.linemax, &mut |p| input.holds(p))
-            })
+            .filter_map(|name| LogDir::open(name, self.opts.linemax, &mut |p| input.holds(p)))
             .collect();
         if self.dirs.is_empty() {
             msg::fatal("no functional log directories.", None);
@@ -145,10 +148,6 @@ impl Logger<'_> {
             Signal::SIGTERM => {
                 msg::info("sigterm received.");
                 self.term = true;
-                if !self.input.peeking() {
-                    // runit's way: read on, one byte at a time, to the end of the line.
-                    self.input.set_cap(1);
-                }
             }
             _ => {
                 msg::info("sigchild received.");
@@ -284,7 +283,8 @@ impl Logger<'_> {
         }
     }
 
-    /// EOF or TERM: complete an unfinished line (never dropped), close every directory.
+    /// EOF or TERM: complete an unfinished line already read (never dropped: runit drops it
+    /// at EOF and waits for its newline on TERM), close every directory.
     fn finish(&mut self) {
         if self.cont.is_some() || !self.buf.is_empty() {
             let stamp = stamp::format(self.opts.stamp, SystemTime::now());

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod integrations;
 pub mod runit;
 pub mod status;
+pub mod svlogd;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
