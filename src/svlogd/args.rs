@@ -3,7 +3,8 @@
 //! and exit code 111 on any error.
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
+
+use crate::runit::getopt::{getopt, Opt};
 
 /// The usage text as runit prints it for argv[0] `prog` (followed by an empty line).
 pub fn usage(prog: &str) -> String {
@@ -54,68 +55,33 @@ pub fn parse(prog: &str, args: &[OsString]) -> Result<Opts, String> {
         dirs: Vec::new(),
     };
     let mut ts = 0;
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_bytes();
-        if a == b"--" {
-            i += 1;
-            break;
-        }
-        if a.len() < 2 || a[0] != b'-' {
-            break;
-        }
-        let mut j = 1;
-        while j < a.len() {
-            let c = a[j];
-            j += 1;
-            match c {
-                b't' => ts += 1,
-                b'v' => o.verbose = true,
-                b'r' | b'R' | b'l' | b'b' => {
-                    let val: Vec<u8> = if j < a.len() {
-                        a[j..].to_vec()
-                    } else {
-                        i += 1;
-                        match args.get(i) {
-                            Some(v) => v.as_bytes().to_vec(),
-                            None => {
-                                return Err(format!(
-                                    "{base}: option requires an argument -- {}\n{usage}",
-                                    c as char
-                                ))
-                            }
-                        }
-                    };
-                    j = a.len();
-                    match c {
-                        b'r' => {
-                            if val.len() != 1 {
-                                return Err(usage);
-                            }
-                            o.repl = Some(val[0]);
-                        }
-                        b'R' => {
-                            o.replace = val;
-                            o.repl.get_or_insert(b'_');
-                        }
-                        b'l' => {
-                            o.linemax = match scan(&val) {
-                                0 => 1000,
-                                n => n,
-                            }
-                        }
-                        _ => {
-                            o.buflen = match scan(&val) {
-                                0 => 1024,
-                                n => n,
-                            }
-                        }
-                    }
-                }
-                _ => return Err(format!("{base}: illegal option -- {}\n{usage}", c as char)),
+    let (found, first) = getopt(args, b"rRlb");
+    for opt in found {
+        match opt {
+            Opt::Flag(b't') => ts += 1,
+            Opt::Flag(b'v') => o.verbose = true,
+            Opt::Flag(c) => {
+                return Err(format!("{base}: illegal option -- {}\n{usage}", c as char))
             }
+            Opt::Missing(c) => {
+                return Err(format!(
+                    "{base}: option requires an argument -- {}\n{usage}",
+                    c as char
+                ))
+            }
+            Opt::Value(b'r', val) => {
+                if val.len() != 1 {
+                    return Err(usage);
+                }
+                o.repl = Some(val[0]);
+            }
+            Opt::Value(b'R', val) => {
+                o.replace = val;
+                o.repl.get_or_insert(b'_');
+            }
+            Opt::Value(b'l', val) => o.linemax = nonzero(scan(&val), 1000),
+            Opt::Value(_, val) => o.buflen = nonzero(scan(&val), 1024),
         }
-        i += 1;
     }
     o.stamp = match ts {
         0 => Stamp::None,
@@ -126,7 +92,7 @@ pub fn parse(prog: &str, args: &[OsString]) -> Result<Opts, String> {
     if o.buflen <= o.linemax {
         return Err(usage);
     }
-    o.dirs = args[i..]
+    o.dirs = args[first..]
         .iter()
         .map(|d| d.to_string_lossy().into_owned())
         .collect();
@@ -134,6 +100,14 @@ pub fn parse(prog: &str, args: &[OsString]) -> Result<Opts, String> {
         return Err(usage);
     }
     Ok(o)
+}
+
+fn nonzero(n: usize, default: usize) -> usize {
+    if n == 0 {
+        default
+    } else {
+        n
+    }
 }
 
 /// runit's `scan_ulong`: leading decimal digits, 0 when there are none.

@@ -38,15 +38,7 @@ pub fn rotated(dir: &Path) -> Vec<String> {
 }
 
 /// True for `@` + 24 lowercase hex + `.s` or `.u`.
-pub fn rotated_name(n: &str) -> bool {
-    let b = n.as_bytes();
-    b.len() == 27
-        && b[0] == b'@'
-        && b[1..25]
-            .iter()
-            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
-        && (n.ends_with(".s") || n.ends_with(".u"))
-}
+pub use runitctl::status::logs::files::is_rotated as rotated_name;
 
 /// Everything logged: rotated files oldest first, then `current`.
 pub fn content(dir: &Path) -> Vec<u8> {
