@@ -286,17 +286,33 @@ fn hup_alrm_term_and_eof() {
     assert_eq!(current(&dir2), "line1\npartial\n");
 }
 
+/// A service under the embedded runsv writing lines `1`..=`n` as fast as it can, then
+/// sleeping, logged by the embedded `svlogd ARGS ./main` with `config`.
+fn counting_service(
+    n: usize,
+    args: &str,
+    config: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    crate::support::proc::Running,
+) {
+    let (t, svc) = crate::support::proc::service_dir();
+    let run = format!(
+        "#!/bin/sh\nexec 2>&1\ni=0\nwhile [ $i -lt {n} ]; do i=$((i+1)); echo $i; done\n\
+         exec sleep 1000\n"
+    );
+    script(&svc.join("run"), &run);
+    script(&svc.join("log/run"), &log_run(args, config));
+    let r = start_runsv(Imp::Embedded, &svc);
+    (t, svc, r)
+}
+
 /// The service writes numbered lines as fast as it can; the logger is SIGKILLed repeatedly.
 #[test]
 fn logger_killed_repeatedly_loses_nothing() {
-    let (_t, svc) = crate::support::proc::service_dir();
     let n = 300_000;
-    script(
-        &svc.join("run"),
-        &format!("#!/bin/sh\nexec 2>&1\ni=0\nwhile [ $i -lt {n} ]; do i=$((i+1)); echo $i; done\nexec sleep 1000\n"),
-    );
-    script(&svc.join("log/run"), &log_run("-tt", "n0\\n"));
-    let r = start_runsv(Imp::Embedded, &svc);
+    let (_t, svc, r) = counting_service(n, "-tt", "n0\\n");
     let main = svc.join("log/main");
     let mut kills = 0;
     let mut last = 0;
@@ -343,14 +359,8 @@ fn logger_killed_repeatedly_loses_nothing() {
 
 #[test]
 fn rotation_under_load_loses_nothing() {
-    let (_t, svc) = crate::support::proc::service_dir();
     let n = 100_000;
-    script(
-        &svc.join("run"),
-        &format!("#!/bin/sh\nexec 2>&1\ni=0\nwhile [ $i -lt {n} ]; do i=$((i+1)); echo $i; done\nexec sleep 1000\n"),
-    );
-    script(&svc.join("log/run"), &log_run("", "s4096\\nn0\\n"));
-    let _r = start_runsv(Imp::Embedded, &svc);
+    let (_t, svc, _r) = counting_service(n, "", "s4096\\nn0\\n");
     let main = svc.join("log/main");
     let mut verdict = String::new();
     let ok = wait_for(Duration::from_secs(60), || {
