@@ -2,7 +2,8 @@
 //! daemontools names, `sv`; any other name is sv's LSB init-script mode), or `runitctl <cmd>`.
 //!
 //! `runitctl runsv DIR` re-executes itself with argv[0] = `runsv`, so `ps` and `pstree` show the
-//! embedded programs exactly as runit's (`runsvdir` → `runsv web` → `svlogd`).
+//! embedded programs exactly as runit's (`runsvdir` → `runsv web` → `svlogd`); the process name
+//! (`comm`) is set to the personality's too.
 
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
@@ -19,7 +20,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
         .map(|b| b.to_string_lossy().into_owned())
         .unwrap_or_default();
     match personality(&base) {
-        Some(p) => run_personality(p, args),
+        Some(p) => {
+            set_comm(&base);
+            run_personality(p, args)
+        }
         None if base.starts_with("runitctl") || base.is_empty() => {
             match args.get(1).and_then(|a| a.to_str()) {
                 Some("sv") => return crate::sv::main(args[1..].to_vec()),
@@ -52,6 +56,14 @@ fn run_personality(p: &str, args: Vec<OsString>) -> i32 {
         "svlogd" => crate::svlogd::main(args),
         "chpst" => crate::chpst::main(args),
         _ => crate::sv::main(args),
+    }
+}
+
+/// Makes `/proc/self/comm` (what `ps -o comm`, `pgrep` and `top` show) the personality's name:
+/// after a re-exec it would still be the binary's file name.
+fn set_comm(name: &str) {
+    if let Ok(c) = std::ffi::CString::new(name) {
+        let _ = nix::sys::prctl::set_name(&c);
     }
 }
 

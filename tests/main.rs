@@ -19,3 +19,4 @@ mod status;
 mod supervise_compat;
 mod support;
 mod sv;
+mod svlogd;

@@ -154,18 +154,6 @@ fn json_matches_debian_sv_under_embedded_supervisor_with_restarts() {
         "  flap:\n    run: sh -c 'sleep 0.3; exit 3'\n    log: false\nusers:",
     );
     let s = applied(&text);
-    if !crate::support::status::embedded_svlogd_ready() {
-        // Until the embedded svlogd lands, keep the loggers down (runsv honours log/down) so
-        // the comparison is about runsv.
-        eprintln!("note: embedded svlogd not built yet: loggers kept down");
-        for d in [
-            "etc/sv/web/log",
-            "etc/sv/runsvdir-deploy/log",
-            "home/deploy/sv/api/log",
-        ] {
-            std::fs::write(s.p(d).join("down"), "").unwrap();
-        }
-    }
     let _r = start_runsvdir(Imp::Embedded, &s.p("etc/service"));
     // Everything but the crash-looping flap comes up; flap restarts and says how it ended.
     let doc = wait_for(LIMIT, || {

@@ -3,5 +3,6 @@
 
 pub mod control;
 pub mod errstr;
+pub mod getopt;
 pub mod status;
 pub mod tai64n;

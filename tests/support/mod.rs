@@ -8,6 +8,7 @@ pub mod integrations;
 pub mod runit;
 pub mod schema;
 pub mod status;
+pub mod svlogd;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -4,7 +4,6 @@
 
 use super::apply::Sandbox;
 use serde_json::Value;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
@@ -13,13 +12,6 @@ pub fn applied(spec_text: &str) -> Sandbox {
     let s = Sandbox::new(spec_text);
     s.expect("apply", &["--no-supervise"], 0);
     s
-}
-
-/// Whether the embedded svlogd is built yet (it lands from its own branch); until it is, the
-/// embedded loggers cannot run.
-pub fn embedded_svlogd_ready() -> bool {
-    let out = Command::new(super::bin()).arg0("svlogd").output().unwrap();
-    !String::from_utf8_lossy(&out.stderr).contains("not implemented")
 }
 
 /// `runitctl --root ROOT status SPEC --json`: (document, exit code). Every document is

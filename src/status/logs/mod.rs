@@ -10,7 +10,7 @@
 //! file, means a rotation during start-up neither loses nor repeats lines.
 
 mod current;
-mod files;
+pub mod files;
 mod sink;
 mod stamp;
 

@@ -1,0 +1,433 @@
+//! The embedded svlogd against Debian's /usr/bin/svlogd (same input, same `config`, same
+//! options → same lines and the same number of rotated files), runit's own svlogd check, the
+//! signals (HUP, ALRM, TERM) and EOF, the process name, and reliability under the embedded
+//! runsv: a logger SIGKILLed mid-stream loses, duplicates and tears nothing; rotation under
+//! load loses nothing; a full filesystem pauses logging until space returns.
+
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::support::proc::{command, debian_runit, script, start_runsv, Imp};
+use crate::support::svlogd::{content, log_run, logger_pid, mask, rotated, rotated_name, run, sh};
+use crate::support::{wait_for, GroupGuard};
+
+const LIMIT: Duration = Duration::from_secs(10);
+
+/// Lines of varied length, with control bytes and words the patterns pick on.
+fn corpus() -> Vec<u8> {
+    let words = ["keep", "skip", "drop", "err", "plain"];
+    let mut v = Vec::new();
+    for i in 0..400 {
+        let w = words[i % words.len()];
+        let pad = "x".repeat((i * 7) % 130);
+        v.extend(format!("{i} {w} line\t{pad}\x01 end\n").into_bytes());
+    }
+    v
+}
+
+/// Runs both implementations on `input` with `config` and `args`; asserts the same masked
+/// content and the same rotated-file count; returns that count.
+fn same_as_debian(config: &str, args: &[&str], input: &[u8], stamp: usize) -> usize {
+    let t = tempfile::tempdir().unwrap();
+    let mut results = Vec::new();
+    for imp in [Imp::Debian, Imp::Embedded] {
+        let dir = t.path().join(format!("{imp:?}"));
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("config"), config).unwrap();
+        let out = run(imp, args, &dir, input);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{imp:?} {args:?} {config:?}: {out:?}"
+        );
+        let names = rotated(&dir);
+        assert!(names.iter().all(|n| rotated_name(n)), "{names:?}");
+        let limit = config
+            .lines()
+            .find_map(|l| l.strip_prefix('s')?.parse::<u64>().ok());
+        for n in &names {
+            let len = std::fs::metadata(dir.join(n)).unwrap().len();
+            assert!(limit.is_none_or(|s| len <= s), "{imp:?} {n}: {len} bytes");
+            let mode = std::fs::metadata(dir.join(n)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o744, "{imp:?} {n}");
+        }
+        let cur = std::fs::metadata(dir.join("current")).unwrap();
+        assert_eq!(cur.permissions().mode() & 0o777, 0o744, "closed cleanly");
+        results.push((names.len(), mask(&content(&dir), stamp)));
+    }
+    assert_eq!(
+        results[0].0, results[1].0,
+        "{config:?} {args:?}: rotated file count"
+    );
+    assert!(
+        results[0].1 == results[1].1,
+        "{config:?} {args:?}: content differs\n--- debian\n{}\n--- embedded\n{}",
+        results[0].1,
+        results[1].1
+    );
+    results[0].0
+}
+
+#[test]
+fn same_lines_and_rotations_as_debian() {
+    if !debian_runit("same_lines_and_rotations_as_debian") {
+        return;
+    }
+    let input = corpus();
+    // Small `s`: many rotations at line boundaries.
+    assert!(same_as_debian("s2000\nn0\n", &[], &input, 0) > 10);
+    // `s` below the line length: files cut mid-line at exactly `s` bytes.
+    assert!(same_as_debian("s150\nn0\n", &[], &input, 0) > 100);
+    // `n` keeps exactly that many; `N` changes nothing while the disk has room.
+    assert_eq!(same_as_debian("s1500\nn3\n", &[], &input, 0), 3);
+    same_as_debian("s1500\nn4\nN2\n", &[], &input, 0);
+    // Patterns: last match wins; `*` stops at the next pattern byte.
+    same_as_debian("-*\n+*keep*\n+*err*\n-*skip*\n", &[], &input, 0);
+    same_as_debian("pPFX: \ns3000\nn0\n", &[], &input, 0);
+    // Timestamps, masked.
+    same_as_debian("s2500\nn0\n", &["-tt"], &input, 26);
+    same_as_debian("s2500\nn0\n", &["-t"], &input, 26);
+    same_as_debian("s2500\nn0\n", &["-ttt"], &input, 26);
+    // Replacement and line length (long lines are copied through, not cut).
+    same_as_debian("s900\nn0\n", &["-r", "."], &input, 0);
+    same_as_debian("s900\nn0\n", &["-R", "xe"], &input, 0);
+    same_as_debian(
+        "s300\nn0\n+*keep*\n-*x\n",
+        &["-l", "20", "-b", "64"],
+        &input,
+        0,
+    );
+    same_as_debian("s64\nn0\n", &["-l", "10", "-b", "20"], &input, 0);
+}
+
+/// runit's own svlogd check (usage, a first line, appending), ported and run against both.
+#[test]
+fn runits_svlogd_check_scenario() {
+    if !debian_runit("runits_svlogd_check_scenario") {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    for imp in [Imp::Debian, Imp::Embedded] {
+        let usage = |args: &[&str]| {
+            let out = command(imp, "svlogd")
+                .args(args)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        };
+        let text = format!(
+            "usage: {} [-ttv] [-r c] [-R abc] [-l len] [-b buflen] dir ...\n\n",
+            if imp == Imp::Debian {
+                "/usr/bin/svlogd"
+            } else {
+                "svlogd"
+            }
+        );
+        assert_eq!(usage(&[]), (Some(111), text.clone()), "{imp:?}");
+        assert_eq!(
+            usage(&["-x", "d"]),
+            (Some(111), format!("svlogd: illegal option -- x\n{text}"))
+        );
+        assert_eq!(usage(&["-b", "100", "d"]), (Some(111), text.clone()));
+        let gone = t.path().join("nonexistent");
+        let (code, err) = usage(&[gone.to_str().unwrap()]);
+        assert_eq!(code, Some(111));
+        assert_eq!(
+            err,
+            format!(
+                "svlogd: warning: unable to open log directory: {}: file does not exist\n\
+                 svlogd: fatal: no functional log directories.\n",
+                gone.display()
+            )
+        );
+        let dir = t.path().join(format!("{imp:?}"));
+        std::fs::create_dir(&dir).unwrap();
+        assert_eq!(run(imp, &[], &dir, b"t1\n").status.code(), Some(0));
+        assert_eq!(run(imp, &[], &dir, b"t2\nt3\n").status.code(), Some(0));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("current")).unwrap(),
+            "t1\nt2\nt3\n"
+        );
+        let lock = std::fs::metadata(dir.join("lock")).unwrap();
+        assert_eq!((lock.len(), lock.permissions().mode() & 0o777), (0, 0o600));
+        // A second svlogd on a locked directory gives up.
+        let mut first = command(imp, "svlogd");
+        first.arg(&dir).stdin(Stdio::piped());
+        let mut holder = first.spawn().unwrap();
+        let _g = GroupGuard(holder.id() as i32);
+        wait_for(LIMIT, || {
+            (std::fs::metadata(dir.join("current"))
+                .ok()?
+                .permissions()
+                .mode()
+                & 0o777
+                == 0o644)
+                .then_some(())
+        })
+        .expect("first svlogd holds the dir");
+        let out = run(imp, &[], &dir, b"x\n");
+        assert_eq!(out.status.code(), Some(111));
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with(&format!(
+            "svlogd: warning: unable to lock directory: {}: temporary failure\n",
+            dir.display()
+        )));
+        drop(holder.stdin.take());
+        assert_eq!(holder.wait().unwrap().code(), Some(0));
+    }
+}
+
+/// A running embedded svlogd on a pipe we write to.
+struct Live {
+    child: std::process::Child,
+    _guard: GroupGuard,
+}
+
+impl Live {
+    fn start(dir: &Path, args: &[&str]) -> Live {
+        let mut c = command(Imp::Embedded, "svlogd");
+        c.args(args)
+            .arg(dir)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = c.spawn().unwrap();
+        let guard = GroupGuard(child.id() as i32);
+        Live {
+            child,
+            _guard: guard,
+        }
+    }
+
+    fn send(&mut self, b: &[u8]) {
+        let s = self.child.stdin.as_mut().unwrap();
+        s.write_all(b).unwrap();
+        s.flush().unwrap();
+    }
+
+    fn signal(&self, sig: nix::sys::signal::Signal) {
+        let pid = self.child.id() as i32;
+        assert!(pid > 1);
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig).unwrap();
+    }
+
+    fn exit(&mut self) -> Option<i32> {
+        wait_for(LIMIT, || {
+            self.child
+                .try_wait()
+                .unwrap()
+                .map(|s| s.code().unwrap_or(-1))
+        })
+    }
+}
+
+fn current(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("current")).unwrap_or_default()
+}
+
+#[test]
+fn hup_alrm_term_and_eof() {
+    use nix::sys::signal::Signal;
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    let mut l = Live::start(&dir, &[]);
+    l.send(b"one\n");
+    wait_for(LIMIT, || (current(&dir) == "one\n").then_some(())).expect("first line");
+    // The process is named svlogd, not runitctl.
+    let comm = std::fs::read_to_string(format!("/proc/{}/comm", l.child.id())).unwrap();
+    assert_eq!(comm.trim(), "svlogd");
+    // ALRM rotates the non-empty current.
+    l.signal(Signal::SIGALRM);
+    wait_for(LIMIT, || (rotated(&dir).len() == 1).then_some(())).expect("ALRM rotated");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(&rotated(&dir)[0])).unwrap(),
+        "one\n"
+    );
+    // HUP re-reads config: the new `s` is honoured.
+    std::fs::write(dir.join("config"), "s40\nn0\n").unwrap();
+    l.signal(Signal::SIGHUP);
+    wait_for(LIMIT, || {
+        (std::fs::metadata(dir.join("current"))
+            .ok()?
+            .permissions()
+            .mode()
+            & 0o100
+            == 0)
+            .then_some(())
+    });
+    for i in 0..20 {
+        l.send(format!("line {i:04}\n").as_bytes());
+    }
+    wait_for(LIMIT, || (rotated(&dir).len() >= 5).then_some(())).expect("s40 rotations");
+    // TERM: every line read is written (a partial one completed), exit 0.
+    l.send(b"last\npart");
+    wait_for(LIMIT, || content(&dir).ends_with(b"last\n").then_some(())).expect("last line");
+    l.signal(Signal::SIGTERM);
+    assert_eq!(l.exit(), Some(0));
+    assert!(content(&dir).ends_with(b"last\npart\n"));
+    let all = String::from_utf8(content(&dir)).unwrap();
+    for i in 0..20 {
+        assert!(all.contains(&format!("line {i:04}\n")));
+    }
+    for n in rotated(&dir).iter().skip(1) {
+        assert!(std::fs::metadata(dir.join(n)).unwrap().len() <= 40);
+    }
+    // EOF mid-line: the last line is completed with a newline, not dropped.
+    let dir2 = t.path().join("e");
+    std::fs::create_dir(&dir2).unwrap();
+    let out = run(Imp::Embedded, &[], &dir2, b"line1\npartial");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(current(&dir2), "line1\npartial\n");
+}
+
+/// A service under the embedded runsv writing lines `1`..=`n` as fast as it can, then
+/// sleeping, logged by the embedded `svlogd ARGS ./main` with `config`.
+fn counting_service(
+    n: usize,
+    args: &str,
+    config: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    crate::support::proc::Running,
+) {
+    let (t, svc) = crate::support::proc::service_dir();
+    let run = format!(
+        "#!/bin/sh\nexec 2>&1\ni=0\nwhile [ $i -lt {n} ]; do i=$((i+1)); echo $i; done\n\
+         exec sleep 1000\n"
+    );
+    script(&svc.join("run"), &run);
+    script(&svc.join("log/run"), &log_run(args, config));
+    let r = start_runsv(Imp::Embedded, &svc);
+    (t, svc, r)
+}
+
+/// The service writes numbered lines as fast as it can; the logger is SIGKILLed repeatedly.
+#[test]
+fn logger_killed_repeatedly_loses_nothing() {
+    let n = 300_000;
+    let (_t, svc, r) = counting_service(n, "-tt", "n0\\n");
+    let main = svc.join("log/main");
+    let mut kills = 0;
+    let mut last = 0;
+    while kills < 12 {
+        let Some(pid) = wait_for(LIMIT, || logger_pid(&svc, r.pid()).filter(|p| *p != last)) else {
+            break;
+        };
+        std::thread::sleep(Duration::from_millis(40));
+        if logger_pid(&svc, r.pid()) == Some(pid) {
+            nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            )
+            .unwrap();
+            kills += 1;
+            last = pid;
+        }
+    }
+    assert!(kills >= 5, "only {kills} kills");
+    // Reading races with rotations (a file renamed between listing and reading), so the
+    // verdict is retried until it holds or the deadline passes; the last one is reported.
+    let mut verdict = (0, 0, 0);
+    let ok = wait_for(Duration::from_secs(60), || {
+        let text = String::from_utf8_lossy(&content(&main)).into_owned();
+        let mut seen = vec![0u32; n + 1];
+        let mut torn = 0;
+        for line in text.lines() {
+            match line.get(26..).and_then(|s| s.parse::<usize>().ok()) {
+                Some(num) if num >= 1 && num <= n => seen[num] += 1,
+                _ => torn += 1,
+            }
+        }
+        let lost = seen[1..].iter().filter(|c| **c == 0).count();
+        let dup = seen[1..].iter().filter(|c| **c > 1).count();
+        verdict = (lost, dup, torn);
+        (verdict == (0, 0, 0)).then_some(())
+    });
+    let (lost, dup, torn) = verdict;
+    assert!(
+        ok.is_some(),
+        "{kills} kills: lost {lost}, duplicated {dup}, torn {torn}"
+    );
+}
+
+#[test]
+fn rotation_under_load_loses_nothing() {
+    let n = 100_000;
+    let (_t, svc, _r) = counting_service(n, "", "s4096\\nn0\\n");
+    let main = svc.join("log/main");
+    let mut verdict = String::new();
+    let ok = wait_for(Duration::from_secs(60), || {
+        let text = String::from_utf8_lossy(&content(&main)).into_owned();
+        let nums: Vec<usize> = text.lines().filter_map(|l| l.parse().ok()).collect();
+        let bad = nums.iter().enumerate().find(|(i, v)| **v != i + 1);
+        verdict = format!("{} lines, first out of order: {bad:?}", nums.len());
+        (bad.is_none() && nums.len() == n).then_some(())
+    });
+    assert!(ok.is_some(), "{verdict}");
+    let names = rotated(&main);
+    assert!(names.len() > 100);
+    for f in names {
+        assert!(
+            std::fs::metadata(main.join(&f)).unwrap().len() <= 4096,
+            "{f}"
+        );
+    }
+}
+
+/// A full filesystem: svlogd pauses with runit's warning, keeps every line and resumes when
+/// space returns.
+#[test]
+fn full_filesystem_pauses_then_resumes() {
+    let t = tempfile::tempdir().unwrap();
+    let mnt = t.path().join("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    let m = sh(&format!(
+        "mount -t tmpfs -o size=256k tmpfs {}",
+        mnt.display()
+    ));
+    assert!(m.status.success(), "mount tmpfs (root required): {m:?}");
+    struct Umount(std::path::PathBuf);
+    impl Drop for Umount {
+        fn drop(&mut self) {
+            let _ = sh(&format!("umount -l {}", self.0.display()));
+        }
+    }
+    let _u = Umount(mnt.clone());
+    let dir = mnt.join("log");
+    std::fs::create_dir(&dir).unwrap();
+    // Fill the filesystem, leaving almost nothing.
+    let _ = sh(&format!(
+        "dd if=/dev/zero of={}/filler bs=4k 2>/dev/null",
+        mnt.display()
+    ));
+    let mut l = Live::start(&dir, &[]);
+    let mut err = l.child.stderr.take().unwrap();
+    let n = 3000;
+    let mut expect = String::new();
+    for i in 0..n {
+        expect.push_str(&format!("line {i:06}\n"));
+    }
+    l.send(expect.as_bytes());
+    let mut buf = [0u8; 200];
+    let got = std::io::Read::read(&mut err, &mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf[..got]).into_owned();
+    assert!(
+        text.starts_with(&format!(
+            "svlogd: pausing: unable to write to current: {}/current: out of disk space",
+            dir.display()
+        )),
+        "{text:?}"
+    );
+    assert_eq!(l.child.try_wait().unwrap(), None, "still running");
+    std::fs::remove_file(mnt.join("filler")).unwrap();
+    drop(l.child.stdin.take());
+    assert_eq!(l.exit(), Some(0));
+    assert_eq!(current(&dir), expect);
+}
