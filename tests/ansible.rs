@@ -13,8 +13,17 @@ use crate::support::proc::{start_runsvdir, status, wait_status, Imp};
 use crate::support::{bin, wait_for};
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
+
+/// A temp dir with an empty `root/` for `--root`.
+fn sandbox() -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    (t, root)
+}
 
 fn text(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -51,9 +60,7 @@ fn task_outcome<'a>(out: &'a str, name: &str) -> &'a str {
 #[test]
 fn role_applies_converges_checks_diffs_and_rejects_a_bad_variable() {
     require_ansible("role_applies_converges_checks_diffs_and_rejects_a_bad_variable");
-    let t = tempfile::tempdir().unwrap();
-    let root = t.path().join("root");
-    std::fs::create_dir(&root).unwrap();
+    let (t, root) = sandbox();
     let spec = root.join("etc/runitctl/services.yaml");
     let a = Ansible::new(t.path());
     let sandbox = serde_json::json!({
@@ -175,9 +182,7 @@ fn role_applies_converges_checks_diffs_and_rejects_a_bad_variable() {
 #[test]
 fn community_runit_module_controls_a_service_under_the_embedded_runsv() {
     require_ansible("community_runit_module_controls_a_service_under_the_embedded_runsv");
-    let t = tempfile::tempdir().unwrap();
-    let root = t.path().join("root");
-    std::fs::create_dir(&root).unwrap();
+    let (t, root) = sandbox();
     let spec = t.path().join("services.yaml");
     std::fs::write(
         &spec,
@@ -277,9 +282,7 @@ fn community_runit_module_controls_a_service_under_the_embedded_runsv() {
 /// PATH) and `check --as` names PATH in its diagnostics.
 #[test]
 fn plan_and_check_read_stdin_as_the_spec_path() {
-    let t = tempfile::tempdir().unwrap();
-    let root = t.path().join("root");
-    std::fs::create_dir(&root).unwrap();
+    let (t, root) = sandbox();
     let spec = t.path().join("services.yaml");
     let body = "project: p\nservices:\n  web:\n    run: sleep 100\n";
     std::fs::write(&spec, body).unwrap();
