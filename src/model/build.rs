@@ -60,20 +60,26 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         }
     }
 
-    let hashes = service_hashes(&b.tree);
+    let mut tree = b.into_tree();
+    let hashes = service_hashes(&tree);
+    let mut markers = TreeBuilder::default();
     for s in &services {
         let hash = hashes.get(&s.id).copied().unwrap_or_default();
-        let owner = b.tree.get(&s.dir).map(|n| n.owner.clone());
+        let owner = tree.get(&s.dir).map(|n| n.owner.clone());
         let owner = owner.unwrap_or_else(Owner::root);
         let text = marker_text(&spec.project, &spec.path, hash);
-        let marker = s.dir.join(".runitctl");
-        b.service(&s.id, &owner)
-            .file(&marker, text, 0o644, FileClass::Marker)?;
+        markers.service(&s.id, &owner).file(
+            &s.dir.join(".runitctl"),
+            text,
+            0o644,
+            FileClass::Marker,
+        )?;
     }
+    tree.extend(markers.into_tree());
 
     Ok(Model {
         project: spec.project.clone(),
-        tree: b.tree,
+        tree,
         services,
         trees,
     })
