@@ -1,5 +1,6 @@
 //! The one integration-test binary (it links once). Each area has its own module.
 
+mod ansible;
 mod apply;
 mod bootstrap;
 mod chpst;

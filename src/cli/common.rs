@@ -10,17 +10,24 @@ use std::path::{Path, PathBuf};
 /// made canonical: absolute, symlinks resolved. Prints `warning: …` lines and, when the spec is
 /// invalid, every diagnostic, a blank line and `error: N problems in FILE`; then `Err(1)`.
 pub fn load_spec(g: &Global, path: &Path) -> Result<Loaded, i32> {
+    load_spec_as(g, path, None)
+}
+
+/// [`load_spec`] reading `read` (`-`: standard input) as the spec known as `known_as` (`--as`):
+/// diagnostics, owner markers and relative template paths use that name.
+pub fn load_spec_as(g: &Global, read: &Path, known_as: Option<&Path>) -> Result<Loaded, i32> {
     let users = SystemUsers;
     let opts = LoadOptions {
         root: g.root.as_deref(),
         users: &users,
         runit_installed: runit_installed(),
     };
-    match spec::load(path, &opts) {
+    let name = spec_name(read, known_as);
+    match spec::load_as(read, &name, &opts) {
         Ok(mut loaded) => {
             // Markers name the spec: the same file must read the same from any cwd or link.
-            if let Ok(canonical) = std::fs::canonicalize(path) {
-                loaded.spec.path = canonical;
+            if read != Path::new("-") || known_as.is_some() {
+                loaded.spec.path = canonical(&name);
             }
             for w in &loaded.warnings {
                 eprintln!("warning: {w}");
@@ -31,9 +38,34 @@ pub fn load_spec(g: &Global, path: &Path) -> Result<Loaded, i32> {
             eprint!("{diags}");
             let n = diags.0.len();
             let noun = if n == 1 { "problem" } else { "problems" };
-            eprintln!("\nerror: {n} {noun} in {}", path.display());
+            eprintln!("\nerror: {n} {noun} in {}", name.display());
             Err(1)
         }
+    }
+}
+
+/// The path a spec is known by: `--as PATH`, else the path read (`<stdin>` for `-`).
+pub fn spec_name(read: &Path, known_as: Option<&Path>) -> PathBuf {
+    match known_as {
+        Some(p) => p.to_path_buf(),
+        None if read == Path::new("-") => PathBuf::from("<stdin>"),
+        None => read.to_path_buf(),
+    }
+}
+
+/// `path` absolute with symlinks resolved; for a file that does not exist yet (a spec Ansible
+/// has not written), its resolved directory joined with its name.
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(path) {
+        return c;
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), path.file_name()) {
+        (Ok(d), Some(name)) => d.join(name),
+        _ => path.to_path_buf(),
     }
 }
 

@@ -9,7 +9,12 @@ use std::path::{Path, PathBuf};
 
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
+    /// The services.yaml (`-`: standard input).
     pub spec: PathBuf,
+    /// Plan SPEC's text as the spec at PATH (owner markers, diagnostics and relative template
+    /// paths use PATH): what applying new content there would change, without writing it.
+    #[arg(long = "as", value_name = "PATH")]
+    pub as_path: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
     /// Show env values in diffs (masked by default).
@@ -30,7 +35,18 @@ pub(super) fn prepare(
     spec: &Path,
     script_root: Option<PathBuf>,
 ) -> Result<Prepared, i32> {
-    let loaded = super::common::load_spec(g, spec)?;
+    prepare_as(g, spec, None, script_root)
+}
+
+/// [`prepare`] for the text of `read` known as `known_as` (`--as`).
+fn prepare_as(
+    g: &Global,
+    read: &Path,
+    known_as: Option<&Path>,
+    script_root: Option<PathBuf>,
+) -> Result<Prepared, i32> {
+    let loaded = super::common::load_spec_as(g, read, known_as)?;
+    let spec = &super::common::spec_name(read, known_as);
     let users = SystemUsers;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
     let opts = ModelOptions::new(&loaded.spec, &users, script_root, exe, users.current().name);
@@ -88,7 +104,7 @@ pub(super) fn out(text: &str) {
 }
 
 pub fn run(g: &Global, a: &PlanArgs) -> i32 {
-    let prepared = match prepare(g, &a.spec, g.root.clone()) {
+    let prepared = match prepare_as(g, &a.spec, a.as_path.as_deref(), g.root.clone()) {
         Ok(p) => p,
         Err(code) => return code,
     };

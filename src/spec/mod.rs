@@ -60,8 +60,20 @@ impl std::fmt::Display for Diagnostics {
 /// Reads and validates `path`: every problem at once, sorted by position, each rendered as
 /// `FILE:LINE:COL: error: …` with a source excerpt (FILE is `path` as given).
 pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
-    let file = path.display().to_string();
-    let src = match std::fs::read(path) {
+    load_as(path, path, opts)
+}
+
+/// [`load`] reading the text from `read` (`-`: standard input) for the spec known as `name`:
+/// diagnostics, owner markers and relative template paths use `name`. Lets a tool plan or
+/// check new content for a spec path without writing it there first.
+pub fn load_as(read: &Path, name: &Path, opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
+    let bytes = if read == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf).map(|_| buf)
+    } else {
+        std::fs::read(read)
+    };
+    let src = match bytes {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(s) => s,
             Err(e) => {
@@ -70,7 +82,8 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
                 let line = text.matches('\n').count() + 1;
                 let col = text.rsplit('\n').next().unwrap_or("").chars().count() + 1;
                 return Err(Diagnostics(vec![format!(
-                    "{file}:{line}:{col}: error: the spec is not UTF-8 text"
+                    "{}:{line}:{col}: error: the spec is not UTF-8 text",
+                    name.display()
                 )]));
             }
         },
@@ -78,11 +91,12 @@ pub fn load(path: &Path, opts: &LoadOptions) -> Result<Loaded, Diagnostics> {
             let text = e.to_string();
             let text = text.split(" (os error").next().unwrap_or(&text);
             return Err(Diagnostics(vec![format!(
-                "{file}: error: cannot read the spec: {text}"
+                "{}: error: cannot read the spec: {text}",
+                read.display()
             )]));
         }
     };
-    load_str(path, &src, opts)
+    load_str(name, &src, opts)
 }
 
 /// [`load`] for text already in memory; `path` names it in diagnostics and anchors templates.

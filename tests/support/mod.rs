@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod ansible;
 pub mod apply;
 pub mod integrations;
 pub mod runit;
