@@ -65,15 +65,15 @@ rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 root=$work/root
 copy=$work/copy
 setup='rm -rf "$root"; sync'
-fresh=$(best "$bin" --root "$root" apply "$spec")
+fresh=$(best "$bin" --root "$root" apply "$spec" --no-supervise)
 setup='rm -rf "$copy"; sync'
 cpsync=$(best sh -c "cp -a '$root' '$copy' && sync")
 setup=':'
 plan=$(best "$bin" --root "$root" plan "$spec")
-noop=$(best "$bin" --root "$root" apply "$spec")
+noop=$(best "$bin" --root "$root" apply "$spec" --no-supervise)
 rsync=$(best rsync -a --checksum --dry-run "$root/" "$copy/")
 rm -rf "$root"
-rss_fresh=$(rss "$bin" --root "$root" apply "$spec")
+rss_fresh=$(rss "$bin" --root "$root" apply "$spec" --no-supervise)
 rss_plan=$(rss "$bin" --root "$root" plan "$spec")
 files=$(find "$root" | wc -l)
 

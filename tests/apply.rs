@@ -89,7 +89,7 @@ fn generated_tree_runs_under_debian_runit() {
         return;
     }
     let s = Sandbox::new(SPEC);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     let config = std::fs::read_to_string(s.p("var/log/web/config")).unwrap();
     assert!(config.contains("s2000"), "{config}");
     let _cleanup = Cleanup(&s.root);
@@ -132,7 +132,7 @@ fn generated_tree_runs_under_debian_runit() {
         current.len()
     );
     // A second apply while everything runs: nothing to change, supervise/ untouched.
-    let out = s.expect("apply", &[], 0);
+    let out = s.expect("apply", &["--no-supervise"], 0);
     assert_eq!(out.trim(), "no changes");
     assert!(sv_status(&s.p("etc/service/web")).starts_with("run: "));
     drop(group);
@@ -148,6 +148,7 @@ fn concurrent_applies_on_one_sv_dir_serialise() {
             .arg(&s.root)
             .arg("apply")
             .arg(&s.spec)
+            .arg("--no-supervise")
             .output()
             .unwrap()
     };
@@ -185,6 +186,11 @@ fn an_ordinary_user_applies_into_a_sandbox_and_is_told_once_about_owners() {
             .arg(&s.root)
             .arg(cmd)
             .arg(&s.spec)
+            .args(if cmd == "apply" {
+                &["--no-supervise"][..]
+            } else {
+                &[]
+            })
             .uid(NOBODY)
             .gid(NOBODY)
             .output()

@@ -106,11 +106,17 @@ impl<'a> Driver<'a> {
     /// Starts a runsvdir on each system service dir nothing scans yet (when it has enabled
     /// services). Prints what it started.
     pub fn start_scanners(&mut self) -> Result<(), String> {
-        for g in targets::groups(self.root, self.model) {
+        let groups = targets::groups(self.root, self.model);
+        let nested: Vec<PathBuf> = groups
+            .iter()
+            .filter(|g| g.gate.is_some())
+            .map(|g| crate::plan::disk_path(self.root, g.scan))
+            .collect();
+        for g in &groups {
             if g.gate.is_some() || g.targets.is_empty() {
                 continue;
             }
-            let (s, started) = scanner::ensure(self.root, g.scan, &self.backend)?;
+            let (s, started) = scanner::ensure(self.root, g.scan, &self.backend, &nested)?;
             let disk = crate::plan::disk_path(self.root, g.scan);
             if started {
                 self.console.line(&format!(

@@ -2,8 +2,9 @@
 //! it again and `shutdown` can stop it. Outside every tree plan observes:
 //!
 //! - `<root>/run/runitctl/<escaped dir>.pid`: `pid N`, `start T` (clock ticks since boot, from
-//!   `/proc/N/stat`: a reused pid does not match), `dir /abs/scan/dir`, `backend embedded|runit`;
-//!   written `.new` + rename. `/run` is a tmpfs on most hosts: stale after a reboot by design.
+//!   `/proc/N/stat`: a reused pid does not match), `dir /abs/scan/dir`, `backend embedded|runit`,
+//!   and a `nested DIR` line per user's service dir that a `runsvdir-<user>` below it scans
+//!   (so shutdown finds runsvs orphaned there); written `.new` + rename. `/run` is a tmpfs on most hosts: stale after a reboot by design.
 //! - `<root>/var/log/runitctl/<escaped dir>.log`: that runsvdir's stdout and stderr (runsv
 //!   warnings, and the output of services without a logger), appended.
 //!
@@ -26,6 +27,8 @@ pub struct Record {
     /// The scanned dir on disk (root applied).
     pub dir: PathBuf,
     pub backend: String,
+    /// Users' service dirs (on disk) scanned by runsvdirs below this one.
+    pub nested: Vec<PathBuf>,
 }
 
 /// The escaped file stem for logical dir `dir`.
@@ -62,17 +65,22 @@ pub fn log_file(root: Option<&Path>, dir: &Path) -> PathBuf {
 
 impl Record {
     pub fn render(&self) -> String {
-        format!(
+        let mut s = format!(
             "pid {}\nstart {}\ndir {}\nbackend {}\n",
             self.pid,
             self.start,
             self.dir.display(),
             self.backend
-        )
+        );
+        for n in &self.nested {
+            s.push_str(&format!("nested {}\n", n.display()));
+        }
+        s
     }
 
     pub fn parse(text: &str) -> Option<Record> {
         let (mut pid, mut start, mut dir, mut backend) = (None, None, None, String::new());
+        let mut nested = Vec::new();
         for line in text.lines() {
             let (k, v) = line.split_once(' ')?;
             match k {
@@ -80,6 +88,7 @@ impl Record {
                 "start" => start = v.parse().ok(),
                 "dir" => dir = Some(PathBuf::from(v)),
                 "backend" => backend = v.to_string(),
+                "nested" => nested.push(PathBuf::from(v)),
                 _ => {}
             }
         }
@@ -88,6 +97,7 @@ impl Record {
             start: start?,
             dir: dir?,
             backend,
+            nested,
         })
     }
 
@@ -143,6 +153,7 @@ mod tests {
             start: 7,
             dir: "/tmp/x y/etc/service".into(),
             backend: "embedded".into(),
+            nested: vec!["/tmp/x y/home/deploy/service".into()],
         };
         assert_eq!(Record::parse(&r.render()), Some(r.clone()));
         assert_eq!(Record::parse("pid 1\nstart 2\ndir /x\n"), None, "pid 1 is never ours");

@@ -112,8 +112,22 @@ pub fn find(root: Option<&Path>, dir: &Path) -> Option<Scanner> {
 }
 
 /// Finds the scanner of logical `dir` or starts one for `backend`; true when started.
-pub fn ensure(root: Option<&Path>, dir: &Path, backend: &Backend) -> Result<(Scanner, bool), String> {
+/// `nested`: the users' service dirs (on disk) scanned below it, kept in our record.
+pub fn ensure(
+    root: Option<&Path>,
+    dir: &Path,
+    backend: &Backend,
+    nested: &[PathBuf],
+) -> Result<(Scanner, bool), String> {
     if let Some(s) = find(root, dir) {
+        let pidf = runtime::pid_file(root, dir);
+        if let Some(mut rec) = s.ours.then(|| Record::load(&pidf)).flatten() {
+            if rec.nested != nested {
+                rec.nested = nested.to_vec();
+                rec.save(&pidf)
+                    .map_err(|e| format!("{}: {e}", pidf.display()))?;
+            }
+        }
         return Ok((s, false));
     }
     let disk = crate::plan::disk_path(root, dir);
@@ -153,6 +167,7 @@ pub fn ensure(root: Option<&Path>, dir: &Path, backend: &Backend) -> Result<(Sca
         start: p.start,
         dir: disk,
         backend: backend.name().to_string(),
+        nested: nested.to_vec(),
     };
     rec.save(&pidf)
         .map_err(|e| format!("{}: {e}", pidf.display()))?;

@@ -5,7 +5,7 @@
 //!    ours only if pid > 1, the start time matches and its argv names the recorded dir. Victims
 //!    are that runsvdir and every process below it (runsvs, services, loggers, a user's nested
 //!    runsvdir and everything below that), plus any runsv left orphaned whose cwd is a service
-//!    linked from that dir; each is remembered as (pid, start time), never by pid alone.
+//!    linked from that dir or from a user's dir recorded as nested below it; each is remembered as (pid, start time), never by pid alone.
 //! 2. TERM the runsvdir (runit's runsvdir exits on TERM without touching its runsvs, so nothing
 //!    is restarted from here on).
 //! 3. `x` to every runsv through its control FIFO (sv exit: the service is stopped with TERM and
@@ -68,8 +68,10 @@ pub fn shutdown(root: Option<&Path>, dirs: Option<&[PathBuf]>, timeout: Duration
             tops.push(t.clone());
             subtree(t, &children, &mut victims);
         }
-        for p in orphans(&rec.dir, &snapshot) {
-            subtree(p, &children, &mut victims);
+        for dir in std::iter::once(&rec.dir).chain(&rec.nested) {
+            for p in orphans(dir, &snapshot) {
+                subtree(p, &children, &mut victims);
+            }
         }
         out.dirs.push(rec.dir.clone());
     }
