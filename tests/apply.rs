@@ -5,6 +5,7 @@
 //! interleave (the lock).
 
 use crate::support::apply::{have_runit, Sandbox};
+use crate::support::deploy::kill_inside;
 use crate::support::{wait_for, GroupGuard};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -27,31 +28,6 @@ users:
         env: { PORT: \"5000\" }
         log: { dir: /var/log/api }
 ";
-
-/// Kills every process whose cwd or command line is inside `root` (verified: pid > 1, not us).
-fn kill_inside(root: &Path) {
-    let me = std::process::id() as i32;
-    let needle = root.to_string_lossy().into_owned();
-    let Ok(rd) = std::fs::read_dir("/proc") else {
-        return;
-    };
-    for e in rd.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
-            continue;
-        };
-        if pid <= 1 || pid == me {
-            continue;
-        }
-        let cwd = std::fs::read_link(e.path().join("cwd")).unwrap_or_default();
-        let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-        if cwd.starts_with(root) || String::from_utf8_lossy(&cmd).contains(&needle) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
-    }
-}
 
 struct Cleanup<'a>(&'a Path);
 impl Drop for Cleanup<'_> {

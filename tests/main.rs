@@ -6,6 +6,7 @@ mod chpst;
 mod cookbook;
 #[cfg(feature = "fault-injection")]
 mod crash;
+mod deploy;
 mod golden;
 mod hostile;
 mod logs;

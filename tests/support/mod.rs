@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod apply;
+pub mod deploy;
 pub mod integrations;
 pub mod runit;
 pub mod status;
