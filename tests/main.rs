@@ -15,6 +15,7 @@ mod procfile;
 mod render_live;
 mod runsv;
 mod runsvdir;
+mod shutdown;
 mod spec;
 mod status;
 mod supervise_compat;
