@@ -45,9 +45,7 @@ services:
         s.push_str("  old:\n    run: exec sleep 1002\n");
     }
     if k.broken {
-        s.push_str(
-            "  broken:\n    run: \"echo broken-says-hi; exit 1\"\n    start_timeout: 3\n",
-        );
+        s.push_str("  broken:\n    run: \"echo broken-says-hi; exit 1\"\n    start_timeout: 3\n");
     }
     s.push_str("users:\n  deploy:\n    services:\n      api: { run: exec sleep 1003 }\n");
     s
@@ -81,8 +79,14 @@ fn story(supervisor: &str, loggers: bool) {
     // 1. apply --wait: everything up, one runsvdir started and recorded.
     let (out, err, code) = run(&s, &["apply", s.spec.to_str().unwrap(), "--wait"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.contains(&format!("runsvdir started on {}", scan.display())), "{out}");
-    assert!(out.contains("web: started") && out.contains("deploy/api: started"), "{out}");
+    assert!(
+        out.contains(&format!("runsvdir started on {}", scan.display())),
+        "{out}"
+    );
+    assert!(
+        out.contains("web: started") && out.contains("deploy/api: started"),
+        "{out}"
+    );
     assert!(s.p("run/runitctl/etc-service.pid").is_file());
     let names = ["web", "worker", "cron", "old", "runsvdir-deploy"];
     let mut pids: Vec<u32> = names
@@ -100,7 +104,10 @@ fn story(supervisor: &str, loggers: bool) {
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("worker: restarted"), "{out}");
     assert!(out.contains(", 1 restarted,"), "{out}");
-    assert!(!out.contains("runsvdir started"), "found again, not restarted: {out}");
+    assert!(
+        !out.contains("runsvdir started"),
+        "found again, not restarted: {out}"
+    );
     let worker = pid(&s, "etc/sv/worker").expect("worker runs");
     assert_ne!(worker, pids[1], "worker has a new pid");
     pids[1] = worker;
@@ -118,14 +125,20 @@ fn story(supervisor: &str, loggers: bool) {
     assert!(out.contains(", 0 restarted,"), "{out}");
     assert_eq!(pid(&s, "etc/sv/web"), Some(pids[0]));
     if let Some(logger) = web_log {
-        assert_eq!(pid(&s, "etc/sv/web/log"), Some(logger), "same logger process");
+        assert_eq!(
+            pid(&s, "etc/sv/web/log"),
+            Some(logger),
+            "same logger process"
+        );
         let dir = s.p("var/log/web");
         let rot = wait_for(LIMIT, || (rotated(&dir) > 0).then_some(()));
         assert!(rot.is_some(), "web's log never rotated at s2000");
         let cur = std::fs::metadata(dir.join("current")).map_or(0, |m| m.len());
         assert!(cur < 2200, "current is {cur} bytes, past the new size");
     } else {
-        eprintln!("{supervisor}: embedded svlogd not built yet: logger pid and rotation not checked");
+        eprintln!(
+            "{supervisor}: embedded svlogd not built yet: logger pid and rotation not checked"
+        );
     }
 
     // 4. Removed from the spec: stopped, definition gone, log dir kept.
@@ -165,7 +178,10 @@ fn story(supervisor: &str, loggers: bool) {
     // 7. The same spec again: nothing written, nothing restarted, every pid the same.
     let (out, err, code) = run(&s, &["apply", s.spec.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}\n{err}");
-    assert!(out.starts_with("no changes: 0 changed, 0 restarted,"), "{out}");
+    assert!(
+        out.starts_with("no changes: 0 changed, 0 restarted,"),
+        "{out}"
+    );
     for (n, p) in names.iter().zip(&pids) {
         if ["web", "worker", "runsvdir-deploy"].contains(n) {
             assert_eq!(pid(&s, &format!("etc/sv/{n}")), Some(*p), "{n} untouched");
@@ -177,7 +193,9 @@ fn story(supervisor: &str, loggers: bool) {
     // 8. shutdown: nothing left inside the sandbox.
     let (out, err, code) = run(&s, &["shutdown"]);
     assert_eq!(code, 0, "{out}\n{err}");
-    let gone = wait_for(Duration::from_secs(5), || inside(&s.root).is_empty().then_some(()));
+    let gone = wait_for(Duration::from_secs(5), || {
+        inside(&s.root).is_empty().then_some(())
+    });
     assert!(gone.is_some(), "left behind: {:?}", inside(&s.root));
     assert!(!s.p("run/runitctl/etc-service.pid").exists());
 }

@@ -76,7 +76,10 @@ fn a_spec_with_an_error_changes_nothing() {
     assert!(err.contains("services.yaml:"), "{err}");
     assert_eq!(manifest(&s.root), before);
     let fresh = Sandbox::new("services:\n  bad name: { run: x }\n");
-    assert_eq!(fresh.run("apply", &["--no-supervise"]).status.code(), Some(1));
+    assert_eq!(
+        fresh.run("apply", &["--no-supervise"]).status.code(),
+        Some(1)
+    );
     assert!(manifest(&fresh.root).is_empty());
 }
 

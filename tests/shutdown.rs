@@ -51,7 +51,9 @@ fn shutdown_stops_term_ignoring_services_and_orphaned_runsvs() {
     let (out, err, code) = run(&s, &["shutdown", "--timeout", "2"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("needed SIGKILL"), "{out}");
-    let gone = wait_for(Duration::from_secs(5), || inside(&s.root).is_empty().then_some(()));
+    let gone = wait_for(Duration::from_secs(5), || {
+        inside(&s.root).is_empty().then_some(())
+    });
     assert!(gone.is_some(), "left behind: {:?}", inside(&s.root));
     // Nothing recorded any more.
     let (out, _, code) = run(&s, &["shutdown"]);
@@ -84,9 +86,8 @@ fn apply_times_out_naming_the_runsv_that_did_not_start() {
     if !have_runit("apply_times_out_naming_the_runsv_that_did_not_start") {
         return;
     }
-    let s = Sandbox::new(
-        "supervisor: runit\nservices:\n  web: { run: exec sleep 1000, log: false }\n",
-    );
+    let s =
+        Sandbox::new("supervisor: runit\nservices:\n  web: { run: exec sleep 1000, log: false }\n");
     let _teardown = Teardown(&s.root);
     // Debian's runsvdir is on PATH, its runsv is not: runsvdir starts, runsv never does.
     let bin = s.tmp.path().join("bin");

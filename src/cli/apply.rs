@@ -82,8 +82,8 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
             std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe")),
         ),
     };
-    let mut driver = (!a.no_supervise)
-        .then(|| Driver::new(root, &prepared.model, &plan, backend, timeout));
+    let mut driver =
+        (!a.no_supervise).then(|| Driver::new(root, &prepared.model, &plan, backend, timeout));
     let opts = ApplyOptions {
         timeout,
         on_unlink: driver.as_ref().map(Driver::unlink_hook),

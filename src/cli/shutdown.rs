@@ -19,7 +19,13 @@ pub fn run(g: &Global, a: &ShutdownArgs) -> i32 {
     let dirs: Option<Vec<PathBuf>> = match &a.spec {
         None => None,
         Some(spec) => match super::plan::prepare(g, spec, g.root.clone()) {
-            Ok(p) => Some(p.model.trees.iter().map(|t| t.service_dir.clone()).collect()),
+            Ok(p) => Some(
+                p.model
+                    .trees
+                    .iter()
+                    .map(|t| t.service_dir.clone())
+                    .collect(),
+            ),
             Err(code) => return code,
         },
     };

@@ -124,7 +124,10 @@ impl Driver<'_> {
                     match remote::send(&dir, b"tcu") {
                         Ok(()) => out.push(Pending {
                             label: label.to_string(),
-                            until: Until::NewPid { dir: dir.clone(), old: st.pid },
+                            until: Until::NewPid {
+                                dir: dir.clone(),
+                                old: st.pid,
+                            },
                             done: "restarted",
                             deadline: stop,
                             restart: true,
@@ -155,7 +158,10 @@ impl Driver<'_> {
                 Action::RestartRunsv => match remote::send(&dir, b"x") {
                     Ok(()) => out.push(Pending {
                         label: label.to_string(),
-                        until: Until::RunsvGone { dir: dir.clone(), back: true },
+                        until: Until::RunsvGone {
+                            dir: dir.clone(),
+                            back: true,
+                        },
                         done: "runsv restarted (log/ added or removed)",
                         deadline: stop,
                         restart: true,

@@ -48,7 +48,10 @@ impl Console {
         if !self.tty || since.elapsed() < QUIET {
             return;
         }
-        if self.last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+        if self
+            .last
+            .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
             return;
         }
         self.last = Some(Instant::now());

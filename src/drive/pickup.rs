@@ -12,8 +12,8 @@ use super::scanner::nudge;
 use super::targets::{groups, Group, Target};
 use super::Driver;
 use crate::plan::disk_path;
-use crate::status::{probe, Liveness, Slot, SlotState};
 use crate::runit::tai64n::Tai64n;
+use crate::status::{probe, Liveness, Slot, SlotState};
 use std::time::{Duration, Instant};
 
 /// Poll interval while waiting.
@@ -43,7 +43,11 @@ impl Driver<'_> {
             let mut nudged: Option<Instant> = None;
             loop {
                 pending.retain(|(t, log)| {
-                    let dir = if *log { t.dir.join("log") } else { t.dir.clone() };
+                    let dir = if *log {
+                        t.dir.join("log")
+                    } else {
+                        t.dir.clone()
+                    };
                     probe(&dir) != Liveness::Running
                 });
                 if pending.is_empty() {
@@ -123,7 +127,12 @@ impl Driver<'_> {
     }
 
     /// The timeout message for `pending` slots of group `g`.
-    fn missing(&mut self, g: &Group, pending: &[(&Target, bool)], scanner: Option<&Proc>) -> String {
+    fn missing(
+        &mut self,
+        g: &Group,
+        pending: &[(&Target, bool)],
+        scanner: Option<&Proc>,
+    ) -> String {
         self.console.clear();
         let disk = disk_path(self.root, g.scan);
         let secs = self.timeout.as_secs();
@@ -141,7 +150,10 @@ impl Driver<'_> {
                 },
                 None => String::new(),
             };
-            return format!("after {secs}s: nothing scans {}{why}{log_hint}", disk.display());
+            return format!(
+                "after {secs}s: nothing scans {}{why}{log_hint}",
+                disk.display()
+            );
         }
         let (t, log) = pending[0];
         let what = if log {

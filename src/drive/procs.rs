@@ -159,7 +159,10 @@ mod tests {
             argv: argv.iter().map(OsString::from).collect(),
             cwd: Some("/srv".into()),
         };
-        assert_eq!(p(&["runsvdir", "/etc/service"]).scans(), Some("/etc/service".into()));
+        assert_eq!(
+            p(&["runsvdir", "/etc/service"]).scans(),
+            Some("/etc/service".into())
+        );
         assert_eq!(
             p(&["/usr/bin/runsvdir", "-P", "/etc/service", "log: ..."]).scans(),
             Some("/etc/service".into())

@@ -45,8 +45,9 @@ impl Driver<'_> {
                 true
             });
             let n = total - pending.len();
-            self.console
-                .progress(since, || format!("waiting for services to be up: {n} of {total}"));
+            self.console.progress(since, || {
+                format!("waiting for services to be up: {n} of {total}")
+            });
             if !pending.is_empty() {
                 std::thread::sleep(TICK);
             }

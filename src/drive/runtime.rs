@@ -156,7 +156,11 @@ mod tests {
             nested: vec!["/tmp/x y/home/deploy/service".into()],
         };
         assert_eq!(Record::parse(&r.render()), Some(r.clone()));
-        assert_eq!(Record::parse("pid 1\nstart 2\ndir /x\n"), None, "pid 1 is never ours");
+        assert_eq!(
+            Record::parse("pid 1\nstart 2\ndir /x\n"),
+            None,
+            "pid 1 is never ours"
+        );
         assert_eq!(Record::parse("pid 0\nstart 2\ndir /x\n"), None);
         assert_eq!(Record::parse("garbage"), None);
         let t = tempfile::tempdir().unwrap();

@@ -103,12 +103,15 @@ pub fn find(root: Option<&Path>, dir: &Path) -> Option<Scanner> {
         });
     }
     let disk = crate::plan::disk_path(root, dir);
-    procs::scanners_of(&disk).into_iter().next().map(|p| Scanner {
-        proc: p,
-        child: None,
-        ours: false,
-        log: None,
-    })
+    procs::scanners_of(&disk)
+        .into_iter()
+        .next()
+        .map(|p| Scanner {
+            proc: p,
+            child: None,
+            ours: false,
+            log: None,
+        })
 }
 
 /// Finds the scanner of logical `dir` or starts one for `backend`; true when started.
@@ -138,10 +141,15 @@ pub fn ensure(
         if let Some(d) = log.parent() {
             std::fs::create_dir_all(d)?;
         }
-        std::fs::OpenOptions::new().create(true).append(true).open(&log)
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
     };
     let out = open_log().map_err(|e| format!("{}: {e}", log.display()))?;
-    let err = out.try_clone().map_err(|e| format!("{}: {e}", log.display()))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| format!("{}: {e}", log.display()))?;
     let mut cmd = backend.command(&disk);
     cmd.current_dir("/")
         .stdin(Stdio::null())

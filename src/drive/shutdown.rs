@@ -81,7 +81,10 @@ pub fn shutdown(root: Option<&Path>, dirs: Option<&[PathBuf]>, timeout: Duration
         signal(t, Signal::SIGTERM);
     }
     for p in victims.values().filter(|p| p.name() == "runsv") {
-        let sent = p.cwd.as_deref().is_some_and(|d| remote::send(d, b"x").is_ok());
+        let sent = p
+            .cwd
+            .as_deref()
+            .is_some_and(|d| remote::send(d, b"x").is_ok());
         if !sent {
             signal(p, Signal::SIGTERM); // runsv takes TERM as `x`
         }

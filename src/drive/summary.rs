@@ -6,7 +6,11 @@ use std::time::Duration;
 /// `applied: C changed, R restarted, U unchanged in S.SSs` (counts are services), or
 /// `no changes: 0 changed, 0 restarted, U unchanged in S.SSs`.
 pub fn summary_line(changed: usize, restarted: usize, unchanged: usize, took: Duration) -> String {
-    let head = if changed == 0 { "no changes" } else { "applied" };
+    let head = if changed == 0 {
+        "no changes"
+    } else {
+        "applied"
+    };
     format!(
         "{head}: {changed} changed, {restarted} restarted, {unchanged} unchanged in {:.2}s",
         took.as_secs_f64()

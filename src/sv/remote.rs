@@ -58,7 +58,10 @@ mod tests {
     #[test]
     fn unsupervised_and_unread_control() {
         let t = tempfile::tempdir().unwrap();
-        assert!(matches!(send(t.path(), b"x"), Err(SendError::NotSupervised)));
+        assert!(matches!(
+            send(t.path(), b"x"),
+            Err(SendError::NotSupervised)
+        ));
         std::fs::create_dir(t.path().join("supervise")).unwrap();
         let fifo = t.path().join("supervise/control");
         nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();

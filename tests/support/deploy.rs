@@ -71,7 +71,9 @@ pub fn slot(s: &Sandbox, rel: &str) -> Option<Status> {
 
 /// The pid running in slot `rel` (None when down or unsupervised).
 pub fn pid(s: &Sandbox, rel: &str) -> Option<u32> {
-    slot(s, rel).filter(|st| st.state == State::Run && st.pid != 0).map(|st| st.pid)
+    slot(s, rel)
+        .filter(|st| st.state == State::Run && st.pid != 0)
+        .map(|st| st.pid)
 }
 
 /// Waits (bounded) until slot `rel` runs; its pid.
@@ -86,7 +88,10 @@ pub fn alive(pid: u32) -> bool {
         .ok()
         .and_then(|s| {
             let after = &s[s.rfind(')')? + 1..];
-            after.split_whitespace().next().map(|st| st != "Z" && st != "X")
+            after
+                .split_whitespace()
+                .next()
+                .map(|st| st != "Z" && st != "X")
         })
         .unwrap_or(false)
 }
