@@ -3,10 +3,12 @@
 # backend in one run: `supervisor: embedded` (runitctl's runsvdir/runsv) and `supervisor: runit`
 # (Debian's runsvdir/runsv), side by side:
 #   cold    apply of N new services until every runsv answers (info);
-#   no-op   apply of the same spec while all N run (median of 7);
+#   no-op   apply of the same spec while all N run (median of 7), and the same with
+#           --no-supervise (what plan + write cost without the driver);
 #   1-of-N  apply that changes one service's env (it is restarted; median of 7)
 #   restart that service restarted alone: `runitctl sv -w 7 restart` (event-driven waits) and
-#           Debian's `sv -w 7 restart` (polls every 420 ms); the target is 1-of-N ≈ restart.
+#           Debian's `sv -w 7 restart` (polls every 420 ms); the target is 1-of-N ≈ restart;
+#   shutdown of the N services (info).
 # Prints each figure and the ratios. Not a test: nothing here asserts.
 #
 # Usage: bench/drive.sh [N]     BIN=path/to/runitctl to measure another build.
@@ -49,42 +51,42 @@ spec() {
 }
 
 declare -A R
+# timed PAUSE CMD…: median seconds of RUNS runs of CMD (stdout dropped), PAUSE seconds before
+# each (past runsv's one-second restart floor when restarting).
+timed() {
+  local pause=$1 t0 t1
+  shift
+  for _ in $(seq "$RUNS"); do
+    sleep "$pause"
+    t0=$(now); "$@" > /dev/null; t1=$(now)
+    echo "$t1 - $t0" | bc
+  done | median
+}
+
 measure() { # BACKEND
-  local b=$1 d="$WORK/$1" mid
+  local b=$1 d="$WORK/$1" mid t0 t1
   mid=svc-$(printf '%0*d' ${#N} $((N / 2)))
   mkdir -p "$d/root"
   spec "$b" 0 > "$d/spec.yaml"
-  local t0 t1
   t0=$(now); "$BIN" --root "$d/root" apply "$d/spec.yaml" --timeout 120 > "$d/cold.out"; t1=$(now)
   R[$b.cold]=$(echo "$t1 - $t0" | bc)
   sleep 2
-  for _ in $(seq "$RUNS"); do
-    t0=$(now); "$BIN" --root "$d/root" apply "$d/spec.yaml" > "$d/noop.out"; t1=$(now)
-    grep -q '^no changes' "$d/noop.out" || { echo "bench: no-op apply changed something" >&2; cat "$d/noop.out" >&2; exit 1; }
-    echo "$t1 - $t0" | bc
-  done | median > "$d/noop"
-  R[$b.noop]=$(cat "$d/noop")
+  "$BIN" --root "$d/root" apply "$d/spec.yaml" | grep -q '^no changes' \
+    || { echo "bench: no-op apply changed something" >&2; exit 1; }
+  R[$b.noop]=$(timed 0 "$BIN" --root "$d/root" apply "$d/spec.yaml")
+  R[$b.files]=$(timed 0 "$BIN" --root "$d/root" apply "$d/spec.yaml" --no-supervise)
   for v in $(seq "$RUNS"); do
     spec "$b" "$v" > "$d/spec.yaml"
-    sleep 1.2   # past runsv's one-second restart floor
+    sleep 1.2
     t0=$(now); "$BIN" --root "$d/root" apply "$d/spec.yaml" > "$d/one.out"; t1=$(now)
     grep -q ', 1 restarted,' "$d/one.out" || { echo "bench: expected one restart" >&2; cat "$d/one.out" >&2; exit 1; }
     echo "$t1 - $t0" | bc
   done | median > "$d/one"
   R[$b.one]=$(cat "$d/one")
-  for _ in $(seq "$RUNS"); do
-    sleep 1.2
-    t0=$(now); "$BIN" sv -w 7 restart "$d/root/etc/service/$mid" > /dev/null; t1=$(now)
-    echo "$t1 - $t0" | bc
-  done | median > "$d/ours"
-  R[$b.ours]=$(cat "$d/ours")
-  for _ in $(seq "$RUNS"); do
-    sleep 1.2
-    t0=$(now); /usr/bin/sv -w 7 restart "$d/root/etc/service/$mid" > /dev/null; t1=$(now)
-    echo "$t1 - $t0" | bc
-  done | median > "$d/debian"
-  R[$b.debian]=$(cat "$d/debian")
-  "$BIN" --root "$d/root" shutdown --timeout 10 > /dev/null
+  R[$b.ours]=$(timed 1.2 "$BIN" sv -w 7 restart "$d/root/etc/service/$mid")
+  R[$b.debian]=$(timed 1.2 /usr/bin/sv -w 7 restart "$d/root/etc/service/$mid")
+  t0=$(now); "$BIN" --root "$d/root" shutdown --timeout 10 > /dev/null; t1=$(now)
+  R[$b.down]=$(echo "$t1 - $t0" | bc)
 }
 
 echo "binary: $BIN; $N services; median of $RUNS; $(nproc) cores, $(uname -r)"
@@ -92,10 +94,12 @@ measure embedded
 measure runit
 ratio() { echo "scale=2; $1 / $2" | bc; }
 printf '%-44s %10s %10s %8s\n' "" embedded runit "emb/runit"
-for k in cold noop one ours debian; do
+for k in cold noop files one ours debian down; do
   case $k in
     cold) label="cold apply of $N (until all picked up)";;
     noop) label="no-op apply, $N running";;
+    files) label="  the same with --no-supervise (files only)";;
+    down) label="shutdown of $N services";;
     one) label="apply changing 1 of $N (1 restart)";;
     ours) label="that restart alone: runitctl sv -w 7 restart";;
     debian) label="that restart alone: Debian sv -w 7 restart";;
