@@ -1,7 +1,7 @@
 #!/bin/sh
 # Provisioning benchmark (not a test): a 1,000-service spec (500 system services, 500 spread
 # over 10 users, all with logs and env), measured side by side in one run:
-#   fresh apply into a sandbox      vs  cp -a of the same rendered tree, then sync
+#   fresh apply (files only)        vs  cp -a of the same rendered tree, then sync
 #   no-op plan / no-op apply        vs  rsync -a --checksum --dry-run over the same tree
 #   peak RSS of runitctl (targets: fresh ≤ 2× floor, no-op plan < rsync, RSS ≤ 50 MB)
 # Usage: bench/provision.sh [RUNITCTL]   (default: target/release/runitctl, built if missing)
@@ -65,15 +65,15 @@ rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 root=$work/root
 copy=$work/copy
 setup='rm -rf "$root"; sync'
-fresh=$(best "$bin" --root "$root" apply "$spec" --no-supervise)
+fresh=$(best "$bin" --root "$root" apply --no-supervise "$spec")
 setup='rm -rf "$copy"; sync'
 cpsync=$(best sh -c "cp -a '$root' '$copy' && sync")
 setup=':'
 plan=$(best "$bin" --root "$root" plan "$spec")
-noop=$(best "$bin" --root "$root" apply "$spec" --no-supervise)
+noop=$(best "$bin" --root "$root" apply --no-supervise "$spec")
 rsync=$(best rsync -a --checksum --dry-run "$root/" "$copy/")
 rm -rf "$root"
-rss_fresh=$(rss "$bin" --root "$root" apply "$spec" --no-supervise)
+rss_fresh=$(rss "$bin" --root "$root" apply --no-supervise "$spec")
 rss_plan=$(rss "$bin" --root "$root" plan "$spec")
 files=$(find "$root" | wc -l)
 

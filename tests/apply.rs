@@ -6,6 +6,7 @@
 
 use crate::support::apply::{have_runit, Sandbox};
 use crate::support::deploy::kill_inside;
+use crate::support::status::sv_status;
 use crate::support::{wait_for, GroupGuard};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -34,15 +35,6 @@ impl Drop for Cleanup<'_> {
     fn drop(&mut self) {
         kill_inside(self.0);
     }
-}
-
-fn sv_status(target: &Path) -> String {
-    let o = Command::new("/usr/bin/sv")
-        .arg("status")
-        .arg(target)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn rotated(dir: &Path) -> usize {
@@ -118,13 +110,14 @@ fn generated_tree_runs_under_debian_runit() {
 #[test]
 fn concurrent_applies_on_one_sv_dir_serialise() {
     let s = Sandbox::new(SPEC);
+    // About the lock, not timing: a generous lock wait (a loaded machine once needed more than
+    // the default 15 s), and no supervisor to drive.
     let run = || {
         Command::new(crate::support::bin())
             .arg("--root")
             .arg(&s.root)
-            .arg("apply")
+            .args(["apply", "--no-supervise", "--timeout", "300"])
             .arg(&s.spec)
-            .arg("--no-supervise")
             .output()
             .unwrap()
     };
@@ -133,7 +126,7 @@ fn concurrent_applies_on_one_sv_dir_serialise() {
         let b = sc.spawn(run);
         (a.join().unwrap(), b.join().unwrap())
     });
-    assert!(a.status.success() && b.status.success());
+    assert!(a.status.success() && b.status.success(), "{a:?}\n{b:?}");
     let outs = [
         String::from_utf8_lossy(&a.stdout).into_owned(),
         String::from_utf8_lossy(&b.stdout).into_owned(),

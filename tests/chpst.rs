@@ -349,3 +349,28 @@ fn user_with_supplementary_group() -> Option<(String, u32)> {
     }
     None
 }
+
+/// runit's own chpst check, as a scenario run by both binaries with identical output and exit
+/// codes: no arguments (usage, 100); `-e` an envdir; `-l` and `-L` a lock file; `-P`; `-012`.
+#[test]
+fn runits_chpst_check_scenario() {
+    if !debian_runit() {
+        return;
+    }
+    let bins = Bins::new();
+    bins.same("chpst", &[]);
+    let env = bins.dir.path().join("envdir");
+    fs::create_dir(&env).unwrap();
+    fs::write(env.join("test"), "1\n").unwrap();
+    let e = format!("-e{}", env.display());
+    let out = bins.same("chpst", &[&e, "sh", "-c", "env | sed -ne '/^test=1$/p'"]);
+    assert_eq!(text(&out), "test=1\n");
+    let lock = bins.dir.path().join("lock");
+    for flag in ["-l", "-L"] {
+        let l = format!("{flag}{}", lock.display());
+        assert_eq!(bins.same("chpst", &[&l, "true"]).status.code(), Some(0));
+        fs::remove_file(&lock).unwrap();
+    }
+    assert_eq!(bins.same("chpst", &["-P", "true"]).status.code(), Some(0));
+    assert_eq!(bins.same("chpst", &["-012", "true"]).status.code(), Some(0));
+}

@@ -1,7 +1,7 @@
 //! Crash safety: apply is killed (abort, via the `fault-injection` feature) right after its
 //! Nth filesystem mutation, for every N. After each crash every regular file is byte-equal to
-//! its old or its new content (temporaries aside), and a re-run converges to exactly the tree
-//! an uninterrupted apply writes.
+//! its old or its new content (temporaries aside), no `log/` exists without its `run`, and a
+//! re-run converges to exactly the tree an uninterrupted apply writes.
 
 use crate::support::apply::{manifest, Sandbox};
 use std::collections::BTreeMap;
@@ -38,6 +38,7 @@ services:
   quiet:
     run: sleep 3600
     enabled: false
+    log: { size: 4096 }
   fresh:
     run: sleep 3600
     env: { X: \"y\" }
@@ -125,6 +126,18 @@ fn crash_every_step(old_spec: Option<&str>) {
             "N = {n}: {err}"
         );
         let now = manifest(&s.root);
+        // A `log/` (added to the live `quiet`, or in a new dir) is never there without its run.
+        for (path, entry) in &now {
+            let parts: Vec<&str> = path.split('/').collect();
+            let log_service = parts.len() >= 3 && parts[parts.len() - 3] == "sv";
+            if log_service && path.ends_with("/log") && entry.starts_with("dir ") && !is_temp(path)
+            {
+                assert!(
+                    now.contains_key(&format!("{path}/run")),
+                    "N = {n}: {path} without run"
+                );
+            }
+        }
         for (path, content) in files(&now) {
             if is_temp(path) {
                 continue;

@@ -3,6 +3,7 @@
 //! schema, and `render --out`.
 
 use crate::support::apply::{manifest, Sandbox};
+use crate::support::schema;
 use serde_json::Value;
 
 pub const SPEC: &str = "\
@@ -41,6 +42,127 @@ fn plan_exits_2_before_and_0_after_apply_and_second_apply_is_a_no_op() {
     let out = s.expect("apply", &["--no-supervise"], 0);
     assert_eq!(out.trim(), "no changes");
     assert_eq!(manifest(&s.root), before);
+}
+
+/// Markers record the spec's canonical path: applied as `./services.yaml` from its directory,
+/// the tree is in sync when planned by absolute path, through a symlink, or with `..` in it.
+#[test]
+fn the_same_spec_by_another_path_is_in_sync() {
+    let s = Sandbox::new(SPEC);
+    let dir = s.tmp.path();
+    let run_in = |cwd: &std::path::Path, cmd: &str, spec: &str| {
+        std::process::Command::new(crate::support::bin())
+            .current_dir(cwd)
+            .arg("--root")
+            .arg(&s.root)
+            .args([cmd, spec])
+            .output()
+            .unwrap()
+    };
+    let out = run_in(dir, "apply", "./services.yaml");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let marker = std::fs::read_to_string(s.p("etc/sv/web/.runitctl")).unwrap();
+    let canonical = std::fs::canonicalize(&s.spec).unwrap();
+    assert!(
+        marker.contains(&format!("\nspec={}\n", canonical.display())),
+        "{marker}"
+    );
+    std::os::unix::fs::symlink(&s.spec, dir.join("link.yaml")).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    for (cwd, spec) in [
+        (dir.to_path_buf(), s.spec.display().to_string()),
+        (dir.to_path_buf(), "link.yaml".to_string()),
+        (dir.join("sub"), "../services.yaml".to_string()),
+    ] {
+        let out = run_in(&cwd, "plan", &spec);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "plan {spec} from {}: {}",
+            cwd.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+/// A whole `users:` entry removed: its apps (this project's markers) and `runsvdir-<user>`
+/// are pruned, apps first; hand-made services, another project's, and log dirs stay.
+#[test]
+fn a_removed_user_is_pruned_with_its_apps() {
+    prune_removed_user(false);
+}
+
+/// The same with a `runsvdir-<user>` marker written before markers named the user's tree:
+/// the spec's default `~user/sv` is scanned.
+#[test]
+fn a_removed_user_with_an_old_marker_is_pruned_from_the_default_tree() {
+    prune_removed_user(true);
+}
+
+fn prune_removed_user(old_marker: bool) {
+    let s = Sandbox::new(SPEC);
+    s.expect("apply", &["--no-supervise"], 0);
+    let marker = s.p("etc/sv/runsvdir-deploy/.runitctl");
+    let text = std::fs::read_to_string(&marker).unwrap();
+    assert!(
+        text.contains("\nuser_sv_dir=/home/deploy/sv\nuser_service_dir=/home/deploy/service\n"),
+        "{text}"
+    );
+    if old_marker {
+        let old: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+        std::fs::write(&marker, old).unwrap();
+    }
+    // Beside the managed app: a hand-made service and another project's, both enabled.
+    let home = s.p("home/deploy");
+    for (name, marker) in [("hand", None), ("theirs", Some("project=other\n"))] {
+        let dir = home.join("sv").join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("run"), "#!/bin/sh\nexec sleep 1\n").unwrap();
+        if let Some(m) = marker {
+            std::fs::write(dir.join(".runitctl"), m).unwrap();
+        }
+        std::os::unix::fs::symlink(&dir, home.join("service").join(name)).unwrap();
+    }
+    let logs_before: Vec<_> = ["var/log/runsvdir-deploy", "home/deploy/log/api"]
+        .iter()
+        .filter(|l| s.p(l).is_dir())
+        .collect();
+    assert!(!logs_before.is_empty());
+
+    let without_users = SPEC.split("users:").next().unwrap().to_string();
+    s.write_spec(&without_users);
+    let plan = s.expect("plan", &[], 2);
+    let api = plan.find("/home/deploy/sv/api").expect(&plan);
+    let runsvdir = plan.find("/etc/sv/runsvdir-deploy").expect(&plan);
+    assert!(
+        api < runsvdir,
+        "apps are pruned before their runsvdir: {plan}"
+    );
+    assert!(!plan.contains("hand") && !plan.contains("theirs"), "{plan}");
+    s.expect("apply", &["--no-supervise"], 0);
+    for gone in [
+        "etc/sv/runsvdir-deploy",
+        "etc/service/runsvdir-deploy",
+        "home/deploy/sv/api",
+        "home/deploy/service/api",
+    ] {
+        assert!(
+            std::fs::symlink_metadata(s.p(gone)).is_err(),
+            "{gone} still there"
+        );
+    }
+    for kept in [
+        "home/deploy/sv/hand/run",
+        "home/deploy/service/hand",
+        "home/deploy/sv/theirs/.runitctl",
+        "home/deploy/service/theirs",
+    ] {
+        assert!(std::fs::symlink_metadata(s.p(kept)).is_ok(), "{kept} gone");
+    }
+    for l in logs_before {
+        assert!(s.p(l).is_dir(), "log dir {l} removed");
+    }
+    assert!(s.expect("plan", &[], 0).starts_with("no changes"));
 }
 
 #[test]
@@ -165,97 +287,16 @@ fn colour_only_on_a_terminal() {
 
 /// Checks `v` against the subset of JSON Schema the plan schema uses: type, required,
 /// properties, items, enum, const, minimum, $ref to `#/$defs/…`.
-fn check(schema: &Value, root: &Value, v: &Value, at: &str, errs: &mut Vec<String>) {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        let name = r.strip_prefix("#/$defs/").expect("local $ref");
-        return check(&root["$defs"][name], root, v, at, errs);
-    }
-    if let Some(t) = schema.get("type") {
-        let types: Vec<&str> = match t {
-            Value::String(s) => vec![s.as_str()],
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-            _ => panic!("bad type in schema at {at}"),
-        };
-        let ok = types.iter().any(|t| match *t {
-            "object" => v.is_object(),
-            "array" => v.is_array(),
-            "string" => v.is_string(),
-            "integer" => v.is_u64() || v.is_i64(),
-            "boolean" => v.is_boolean(),
-            "null" => v.is_null(),
-            other => panic!("type {other} not supported"),
-        });
-        if !ok {
-            errs.push(format!("{at}: {v} is not {types:?}"));
-            return;
-        }
-    }
-    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
-        if !e.contains(v) {
-            errs.push(format!("{at}: {v} not in {e:?}"));
-        }
-    }
-    if let Some(c) = schema.get("const") {
-        if c != v {
-            errs.push(format!("{at}: {v} != {c}"));
-        }
-    }
-    if let (Some(m), Some(n)) = (schema.get("minimum").and_then(Value::as_i64), v.as_i64()) {
-        if n < m {
-            errs.push(format!("{at}: {n} < {m}"));
-        }
-    }
-    if let Some(obj) = v.as_object() {
-        for r in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let k = r.as_str().unwrap();
-            if !obj.contains_key(k) {
-                errs.push(format!("{at}: missing `{k}`"));
-            }
-        }
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            for (k, sub) in props {
-                if let Some(x) = obj.get(k) {
-                    check(sub, root, x, &format!("{at}.{k}"), errs);
-                }
-            }
-        }
-    }
-    if let (Some(items), Some(arr)) = (schema.get("items"), v.as_array()) {
-        for (i, x) in arr.iter().enumerate() {
-            check(items, root, x, &format!("{at}[{i}]"), errs);
-        }
-    }
-}
-
-fn schema() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/plan-schema.json");
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+const SCHEMA: &str = "plan-schema.json";
 
 fn assert_valid(doc: &str) -> Value {
-    let v: Value = serde_json::from_str(doc).unwrap();
-    let s = schema();
-    let mut errs = Vec::new();
-    check(&s, &s, &v, "$", &mut errs);
-    assert!(
-        errs.is_empty(),
-        "schema violations:\n{}\n{doc}",
-        errs.join("\n")
-    );
-    v
+    schema::assert_valid(SCHEMA, doc)
 }
 
 #[test]
 fn the_checker_rejects_what_the_schema_forbids() {
-    let s = schema();
-    let mut errs = Vec::new();
     let bad = serde_json::json!({"version": 2, "in_sync": "yes", "changes": [{"op": "explode"}]});
-    check(&s, &s, &bad, "$", &mut errs);
+    let errs = schema::violations(&schema::load(SCHEMA), &bad);
     assert!(
         errs.iter().any(|e| e.contains("missing `summary`")),
         "{errs:?}"

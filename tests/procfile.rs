@@ -104,6 +104,62 @@ fn defaults_take_app_and_cwd_from_the_procfile_directory() {
     );
 }
 
+/// `web: bundle exec puma -p $PORT`, imported and applied: the run script runs the command
+/// through exactly one shell, after chpst has loaded `env/`, so `$PORT` is expanded once, to
+/// the service's port (a fake `bundle` on PATH prints the arguments it got).
+#[test]
+fn port_in_an_imported_command_is_expanded_once_after_chpst() {
+    let t = tempfile::tempdir().unwrap();
+    let app = t.path().join("app");
+    let bin_dir = t.path().join("bin");
+    std::fs::create_dir_all(&app).unwrap();
+    crate::support::proc::script(&bin_dir.join("bundle"), "#!/bin/sh\necho \"args: $*\"\n");
+    std::fs::write(app.join("Procfile"), "web: bundle exec puma -p $PORT\n").unwrap();
+    let spec = t.path().join("services.yaml");
+    let args: Vec<String> = ["--app", "shop", "--port", "5100", "-o"]
+        .iter()
+        .map(|a| a.to_string())
+        .chain([spec.display().to_string()])
+        .collect();
+    let out = import_in(&app, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let yaml = std::fs::read_to_string(&spec).unwrap();
+    assert!(
+        yaml.contains("    run: bundle exec puma -p $PORT\n"),
+        "{yaml}"
+    );
+
+    let root = t.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let applied = crate::support::integrations::apply_files(&root, &spec);
+    assert_eq!(applied.status.code(), Some(0), "{}", transcript(&applied));
+    let svc = root.join("etc/sv/shop-web");
+    let run = std::fs::read_to_string(svc.join("run")).unwrap();
+    let exec = run.lines().last().unwrap();
+    assert!(
+        exec.ends_with("/etc/sv/shop-web/env /bin/sh -c 'exec bundle exec puma -p $PORT'"),
+        "{run}"
+    );
+    assert_eq!(run.matches("sh -c").count(), 1, "one shell: {run}");
+    // Run it as runsv would (cwd = the service dir), with the fake bundle first on PATH; the
+    // script's `cd` goes to the app dir relocated under --root.
+    std::fs::create_dir_all(root.join(app.strip_prefix("/").unwrap())).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin_dir.display());
+    let out = Command::new("/bin/sh")
+        .arg("./run")
+        .current_dir(&svc)
+        .env("PATH", path)
+        .env_remove("PORT")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "args: exec puma -p 5100\n",
+        "{}",
+        transcript(&out)
+    );
+}
+
 #[test]
 fn a_missing_procfile_is_a_clear_error() {
     let t = tempfile::tempdir().unwrap();

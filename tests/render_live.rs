@@ -112,3 +112,33 @@ fn runsvdir_user_service_runs_the_users_app_with_home_user_and_logging() {
         "-tt timestamp expected: {line:?}"
     );
 }
+
+/// A `run:` with `$VAR` goes through `/bin/sh -c` after chpst; Debian's dash does not replace
+/// itself with the last command of `-c`, so render must say `exec`: the pid runsv supervises
+/// (and signals on `sv restart`) is the program, not a shell that would leave it orphaned.
+#[test]
+fn shell_command_is_execed_so_runsv_supervises_the_program() {
+    use crate::support::apply::Sandbox;
+    use crate::support::proc::{start_runsv, wait_status, Imp};
+    use runitctl::runit::status::State;
+    let sb = Sandbox::new(
+        "supervisor: embedded\nservices:\n  nap:\n    run: sleep $SECS\n    env: { SECS: \"600\" }\n    log: false\n",
+    );
+    sb.expect("apply", &["--no-supervise"], 0);
+    let dir = sb.p("etc/sv/nap");
+    let _runsv = start_runsv(Imp::Embedded, &dir);
+    let st = wait_status(&dir, Duration::from_secs(10), |s| {
+        s.state == State::Run && s.pid > 1
+    })
+    .expect("nap runs");
+    let comm = wait_for(Duration::from_secs(5), || {
+        let c = std::fs::read_to_string(format!("/proc/{}/comm", st.pid)).ok()?;
+        (c.trim() == "sleep").then_some(c)
+    });
+    assert!(
+        comm.is_some(),
+        "pid {} is not the program: {:?}",
+        st.pid,
+        std::fs::read_to_string(format!("/proc/{}/cmdline", st.pid))
+    );
+}

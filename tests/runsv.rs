@@ -3,13 +3,14 @@
 
 use std::fs;
 use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::proc::{
     command, control, debian_runit, ok_alive, script, service_dir, spawn, start_runsv, status, sv,
-    wait_status, Imp,
+    wait_extra, wait_status, Imp,
 };
 use crate::support::wait_for;
 use runitctl::runit::status::State;
@@ -128,8 +129,11 @@ fn finish_gets_exit_code_and_signal() {
             .then_some(())
     })
     .expect("finish ran with -1 9");
-    let extra = read_extra(&svc).unwrap();
-    assert_eq!(extra.last_exit, Some(LastExit::Signal(9)));
+    // The extra record is written after the finish script was spawned: poll for it.
+    wait_extra(&svc, Duration::from_secs(5), |e| {
+        e.last_exit == Some(LastExit::Signal(9))
+    })
+    .unwrap_or_else(|| panic!("last exit signal 9: {:?}", read_extra(&svc)));
 }
 
 #[test]
@@ -164,7 +168,8 @@ fn log_pipe_survives_logger_restarts_without_loss() {
         assert_eq!(l, format!("line {}", i + 1));
     }
     // The logger's restarts are counted in its own extra record.
-    assert!(read_extra(&log).unwrap().starts >= 4);
+    wait_extra(&log, Duration::from_secs(5), |e| e.starts >= 4)
+        .unwrap_or_else(|| panic!("4 logger starts: {:?}", read_extra(&log)));
 }
 
 #[test]
@@ -280,8 +285,10 @@ fn crash_loop_restarts_at_most_twice_a_second_and_costs_no_cpu() {
     assert!(starts <= 2 * 10 + 2, "{starts} starts in 10 s");
     assert!(worst <= 2, "{worst} starts within one second");
     assert!(cpu_share < 0.01, "runsv used {cpu_share} of wall time");
-    let extra = read_extra(&svc).unwrap();
-    assert_eq!(extra.last_exit, Some(LastExit::Exit(1)));
+    let extra = wait_extra(&svc, Duration::from_secs(5), |e| {
+        e.last_exit == Some(LastExit::Exit(1))
+    })
+    .unwrap_or_else(|| panic!("last exit 1: {:?}", read_extra(&svc)));
     assert!(extra.restarts >= 5 && extra.restarts + 1 == extra.starts);
 }
 
@@ -405,4 +412,40 @@ fn runits_runsv_check_scenario() {
     assert!(svc.join("foo/status").exists());
     assert!(svc.join("log/bar/status").exists());
     assert_eq!(read(&svc.join("log/foo")), "starting\n");
+}
+
+/// runit's own sv check, as a scenario, for both clients against the embedded runsv: `sv`
+/// without arguments is a usage error (exit 100); `sv down DIR` exits 0 and `supervise/stat`
+/// then reads `down`; `sv exit DIR` exits 0 and runsv exits 0.
+#[test]
+fn runits_sv_check_scenario() {
+    use crate::support::runit::{debian_runit, Tool};
+    if !debian_runit() {
+        return;
+    }
+    for tool in [Tool::Debian, Tool::Ours] {
+        let sv = |args: &[&str]| {
+            let mut c = Command::new(tool.target("sv"));
+            if tool == Tool::Ours {
+                c.arg0("sv");
+            }
+            let out = c.args(args).env_remove("SVWAIT").output().unwrap();
+            out.status.code()
+        };
+        assert_eq!(sv(&[]), Some(100), "{tool:?} sv without arguments");
+        let (_tmp, svc) = service_dir();
+        script(
+            &svc.join("run"),
+            "#!/bin/sh\necho starting\nexec sleep 14\n",
+        );
+        let mut r = start_runsv(Imp::Embedded, &svc);
+        let dir = svc.to_str().unwrap();
+        assert_eq!(sv(&["down", dir]), Some(0), "{tool:?} sv down");
+        wait_for(Duration::from_secs(5), || {
+            (read(&svc.join("supervise/stat")) == "down\n").then_some(())
+        })
+        .expect("stat says down");
+        assert_eq!(sv(&["exit", dir]), Some(0), "{tool:?} sv exit");
+        assert_eq!(r.wait_exit(Duration::from_secs(10)), Some(0));
+    }
 }

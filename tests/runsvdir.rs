@@ -135,10 +135,11 @@ fn removal_terms_the_runsv_and_a_dead_runsv_is_restarted() {
     symlink(tmp.path().join("sv/b"), scan.join("b")).unwrap();
     let r = start_runsvdir(Imp::Embedded, &scan, &[]);
     let a = scan.join("a");
-    wait_for(Duration::from_secs(5), || {
+    let b = tmp.path().join("sv/b");
+    let b_status = wait_for(Duration::from_secs(5), || {
         status(&a)
             .filter(|s| s.pid > 1)
-            .and(ok_alive(&scan.join("b")).then_some(()))
+            .and(status(&b).filter(|s| s.pid > 1))
     })
     .expect("both up");
     let before = children(r.pid());
@@ -155,7 +156,6 @@ fn removal_terms_the_runsv_and_a_dead_runsv_is_restarted() {
     .expect("runsv a restarted");
     wait_for(Duration::from_secs(5), || ok_alive(&a).then_some(())).expect("a supervised again");
     // Removing the link TERMs b's runsv, which stops its service and exits.
-    let b_status = status(&tmp.path().join("sv/b")).unwrap();
     fs::remove_file(scan.join("b")).unwrap();
     wait_for(Duration::from_secs(5), || {
         (!ok_alive(&tmp.path().join("sv/b"))).then_some(())

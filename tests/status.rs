@@ -4,7 +4,10 @@
 //! embedded supervisor's record; drift; exit codes; the table; `$SVDIR` scanning.
 
 use crate::support::proc::{command, debian_runit, spawn, Imp, Running};
-use crate::support::status::{applied, assert_matches_sv, parse_sv, row, status_json};
+use crate::support::schema;
+use crate::support::status::{
+    applied, assert_matches_sv, parse_sv, row, status_json, STATUS_SCHEMA,
+};
 use crate::support::{bin, wait_for};
 use serde_json::Value;
 use std::process::{Command, Stdio};
@@ -47,6 +50,17 @@ fn wait_all_up(s: &crate::support::apply::Sandbox) -> Value {
         (code == 0).then_some(v)
     })
     .unwrap_or_else(|| panic!("services did not come up: {:#}", status_json(s).0))
+}
+
+/// The JSON a `status --json` run printed, checked against docs/status-schema.json.
+fn valid_status(out: &std::process::Output) -> Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        serde_json::from_str::<Value>(&text).is_ok(),
+        "no JSON: {text}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    schema::assert_valid(STATUS_SCHEMA, &text)
 }
 
 fn check_against_sv(doc: &Value) {
@@ -156,9 +170,10 @@ fn json_matches_debian_sv_under_embedded_supervisor_with_restarts() {
     // Everything but the crash-looping flap comes up; flap restarts and says how it ended.
     let doc = wait_for(LIMIT, || {
         let (v, _) = status_json(&s);
+        // The extra record lands a moment after `status`: wait for web's too.
         let ok = ["web", "runsvdir-deploy", "deploy/api"]
             .iter()
-            .all(|n| row(&v, n)["healthy"] == true);
+            .all(|n| row(&v, n)["healthy"] == true && !row(&v, n)["starts"].is_null());
         let flap = row(&v, "flap");
         let flapped =
             flap["restarts"].as_u64().is_some_and(|n| n >= 1) && flap["last_exit"]["code"] == 3;
@@ -202,7 +217,7 @@ fn without_a_spec_scans_svdir_under_root_and_a_given_dir() {
         .env_remove("SVDIR")
         .output()
         .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = valid_status(&out);
     assert_eq!(out.status.code(), Some(0), "{doc:#}");
     let names: Vec<&str> = doc["services"]
         .as_array()
@@ -231,7 +246,7 @@ fn without_a_spec_scans_svdir_under_root_and_a_given_dir() {
             .env("SVDIR", &user_dir)
             .output()
             .unwrap();
-        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let doc = valid_status(&out);
         assert_eq!(doc["services"].as_array().unwrap().len(), 1, "{doc:#}");
         assert_matches_sv(row(&doc, "api"));
     }
@@ -313,9 +328,7 @@ fn a_user_who_may_not_read_supervise_gets_unknown_and_exit_1() {
         .arg("--json")
         .output()
         .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
-    });
+    let doc = valid_status(&out);
     let web = row(&doc, "web");
     assert_eq!(web["state"], "unknown");
     assert_eq!(web["error"], "unable to open supervise/ok: access denied");
@@ -377,4 +390,34 @@ fn json_keys_are_stable() {
         assert_eq!(keys(&r["drift"]), ["paths", "state"]);
     }
     assert!(!row(&doc, "web")["log"].is_null());
+}
+
+#[test]
+fn the_status_schema_rejects_what_it_forbids() {
+    let bad = serde_json::json!({
+        "version": 1,
+        "source": { "spec": null, "service_dir": "/etc/service" },
+        "services": [{
+            "service": "web", "state": "running", "pid": 0, "expect": "maybe",
+            "log": { "state": "run" }, "drift": { "state": "in-sync", "paths": [] },
+            "last_start": "yesterday"
+        }],
+        "exit": 4
+    });
+    let errs = schema::violations(&schema::load(STATUS_SCHEMA), &bad);
+    for want in [
+        "$: missing `summary`",
+        "$.exit: 4 not in",
+        "$.services[0]: missing `healthy`",
+        "$.services[0].state: \"running\" not in",
+        "$.services[0].pid: 0 < 1",
+        "$.services[0].expect:",
+        "$.services[0].log: ",
+        "$.services[0].last_start:",
+    ] {
+        assert!(
+            errs.iter().any(|e| e.starts_with(want)),
+            "{want}: {errs:#?}"
+        );
+    }
 }

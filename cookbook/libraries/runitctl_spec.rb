@@ -182,23 +182,9 @@ module RunitctlCookbook
                      "(got #{given.empty? ? 'none' : given.keys.join(', ')})"
       end
 
+      # A `run` command is passed as written: runitctl runs one with shell syntax ($PORT, an
+      # `env` key, quotes, pipes) as `chpst … /bin/sh -c CMD`, after chpst has loaded env/.
       entry.merge!(given.transform_values(&:to_s))
-      return unless entry['run']
-
-      env_keys = (props[:env] || {}).keys.map(&:to_s)
-      env_keys << 'PORT' if props[:port]
-      entry['run'] = late_expansion(entry['run'], env_keys)
-    end
-
-    # A `run` command that expands a variable from the service's env dir ($PORT, an `env` key)
-    # becomes `sh -c 'exec …'`: the run script's own shell would expand it before
-    # `chpst -e ./env` sets it; the inner shell expands it after.
-    def late_expansion(command, env_keys)
-      used = command.scan(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/).flatten
-      return command unless used.any? { |v| env_keys.include?(v) }
-
-      body = command.start_with?('exec ') ? command : "exec #{command}"
-      "sh -c '#{body.gsub("'") { %q('\\'') }}'"
     end
 
     def add_env(entry, props, where)
@@ -274,7 +260,7 @@ module RunitctlCookbook
       end
     end
 
-    private_class_method :normalize, :reject_unknown, :add_run, :late_expansion, :add_env, :add_scripts, :add_log,
+    private_class_method :normalize, :reject_unknown, :add_run, :add_env, :add_scripts, :add_log,
                          :order, :stringify_keys
   end
 

@@ -1,5 +1,5 @@
 //! Runs a plan's changes in order, in three phases: (1) temps, files, dirs, extras — new
-//! service dirs staged complete; (2) one filesystem sync, then every staged dir renamed into
+//! service dirs, and `log/` dirs added to live ones, staged complete; (2) one filesystem sync, then every staged dir renamed into
 //! place; (3) enable links, disabled links, prunes. Directories whose entries changed are
 //! fsynced at the end of each phase.
 
@@ -69,8 +69,13 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Report, String> {
     let mut i = 0;
     while i < main.len() {
         let c = main[i];
+        // A new service dir, or a `log/` added to a live one (runsv looks for `log/` only
+        // when it starts, but a runsv started meanwhile must not find it half-written).
         let staging = matches!(c.kind, ChangeKind::Create | ChangeKind::Replace { .. })
-            && c.class == Some(FileClass::ServiceDir);
+            && matches!(
+                c.class,
+                Some(FileClass::ServiceDir | FileClass::LogServiceDir)
+            );
         if staging {
             let n = main[i + 1..]
                 .iter()
@@ -242,7 +247,8 @@ impl Exec<'_> {
         }
     }
 
-    /// Builds a new service dir complete under a staging name (renamed in by commit_staged).
+    /// Builds a new service dir (or `log/` dir) complete under a staging name (renamed in by
+    /// commit_staged).
     fn stage(&mut self, top: &Change, inner: &[&Change]) -> Result<(), String> {
         let Some(node) = &top.node else {
             return Err(format!("{}: no node to stage", top.path.display()));

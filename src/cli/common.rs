@@ -6,7 +6,8 @@ use crate::spec::{self, LoadOptions, Loaded};
 use crate::users::SystemUsers;
 use std::path::{Path, PathBuf};
 
-/// Loads and validates `path` for a command. Prints `warning: …` lines and, when the spec is
+/// Loads and validates `path` for a command; the spec's `path` (written into owner markers) is
+/// made canonical: absolute, symlinks resolved. Prints `warning: …` lines and, when the spec is
 /// invalid, every diagnostic, a blank line and `error: N problems in FILE`; then `Err(1)`.
 pub fn load_spec(g: &Global, path: &Path) -> Result<Loaded, i32> {
     let users = SystemUsers;
@@ -16,7 +17,11 @@ pub fn load_spec(g: &Global, path: &Path) -> Result<Loaded, i32> {
         runit_installed: runit_installed(),
     };
     match spec::load(path, &opts) {
-        Ok(loaded) => {
+        Ok(mut loaded) => {
+            // Markers name the spec: the same file must read the same from any cwd or link.
+            if let Ok(canonical) = std::fs::canonicalize(path) {
+                loaded.spec.path = canonical;
+            }
             for w in &loaded.warnings {
                 eprintln!("warning: {w}");
             }

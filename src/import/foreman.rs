@@ -11,9 +11,10 @@
 //!   Without `--env`, a `.env` beside the Procfile is read when it exists, as foreman does.
 //! - `cwd` is the app directory (`--dir`, else the Procfile's directory), absolute but with
 //!   symlinks kept, so a Capistrano `current` link keeps working after the next deploy.
-//! - A command that uses `$PORT` or an env-file variable (`web: rails s -p $PORT`) runs as
-//!   `sh -c 'exec …'`: the run script's shell would expand `$PORT` before `chpst -e` sets it
-//!   (foreman's runit export has that bug); the inner shell expands it after.
+//! - Commands are copied verbatim. One that uses `$PORT` or an env-file variable
+//!   (`web: rails s -p $PORT`) needs no wrapping: render runs any command with shell syntax as
+//!   `chpst … /bin/sh -c CMD`, so the shell expands `$PORT` after `chpst -e` has set it
+//!   (foreman's runit export expands it too early, in the run script's own shell).
 //! - `--user USER` puts the services in USER's tree (`users: {USER: {services: …}}`).
 //! - `project:` is the app name, so a later `apply` prunes only this app's services.
 
@@ -235,8 +236,7 @@ fn emit(
             continue;
         }
         let _ = writeln!(y, "{indent}{}:", scalar(&p.name));
-        let command = late_expansion(&p.process.command, |v| v == "PORT" || env.contains_key(v));
-        let _ = writeln!(y, "{indent}  run: {}", scalar(&command));
+        let _ = writeln!(y, "{indent}  run: {}", scalar(&p.process.command));
         let _ = writeln!(y, "{indent}  cwd: {}", scalar(&cwd));
         if p.count > 1 {
             let _ = writeln!(y, "{indent}  instances: {}", p.count);
@@ -250,30 +250,6 @@ fn emit(
         }
     }
     y
-}
-
-/// `command`, wrapped in `sh -c 'exec …'` when it expands a variable that `is_env` says comes
-/// from the service's env dir (so the expansion happens after chpst has set it).
-fn late_expansion(command: &str, is_env: impl Fn(&str) -> bool) -> String {
-    let uses_env = command.match_indices('$').any(|(i, _)| {
-        let rest = command[i + 1..]
-            .strip_prefix('{')
-            .unwrap_or(&command[i + 1..]);
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
-        !name.is_empty() && is_env(&name)
-    });
-    if !uses_env {
-        return command.to_string();
-    }
-    let body = if command.starts_with("exec ") {
-        command.to_string()
-    } else {
-        format!("exec {command}")
-    };
-    format!("sh -c '{}'", body.replace('\'', "'\\''"))
 }
 
 fn read(path: &Path) -> Result<String, ImportError> {
@@ -472,38 +448,31 @@ mod tests {
     }
 
     #[test]
-    fn env_references_expand_after_chpst() {
-        let env = |v: &str| v == "PORT" || v == "RAILS_ENV";
-        assert_eq!(
-            late_expansion("puma -p $PORT", env),
-            "sh -c 'exec puma -p $PORT'"
+    fn commands_are_copied_verbatim_for_render_to_wrap() {
+        let t = tempfile::tempdir().unwrap();
+        let procfile = write(
+            t.path(),
+            "Procfile",
+            "web: bundle exec puma -p $PORT\nworker: exec run ${RAILS_ENV} it's\n",
         );
-        assert_eq!(
-            late_expansion("run ${RAILS_ENV}", env),
-            "sh -c 'exec run ${RAILS_ENV}'"
+        write(t.path(), ".env", "RAILS_ENV=production\n");
+        let out = import_procfile(&ProcfileImport {
+            procfile,
+            app: Some("x".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(
+            out.yaml.contains("    run: bundle exec puma -p $PORT\n"),
+            "{}",
+            out.yaml
         );
-        assert_eq!(
-            late_expansion("exec echo '$PORT' it's", env),
-            "sh -c 'exec echo '\\''$PORT'\\'' it'\\''s'"
+        assert!(
+            out.yaml.contains("    run: exec run ${RAILS_ENV} it's\n"),
+            "{}",
+            out.yaml
         );
-        assert_eq!(late_expansion("echo $HOME $1 $", env), "echo $HOME $1 $");
-        assert_eq!(late_expansion("puma -p 3000", env), "puma -p 3000");
-    }
-
-    #[test]
-    fn wrapped_commands_see_the_env_chpst_sets() {
-        // The run script line is `exec chpst -e ./env CMD`; `env PORT=5000` stands in for chpst.
-        let cmd = r#"echo "port=$PORT" 'raw $PORT' it\'s"#;
-        let wrapped = late_expansion(cmd, |v| v == "PORT");
-        let out = std::process::Command::new("/bin/sh")
-            .arg("-c")
-            .arg(format!("PORT=; exec env PORT=5000 {wrapped}"))
-            .output()
-            .unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "port=5000 raw $PORT it's\n"
-        );
+        assert!(!out.yaml.contains("sh -c"), "{}", out.yaml);
     }
 
     #[test]

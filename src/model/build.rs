@@ -7,9 +7,11 @@ use super::error::BuildError;
 use super::marker::{marker_text, service_hashes};
 use super::options::ModelOptions;
 use super::service::add_service;
-use super::types::{FileClass, ManagedTree, Model, Owner, ServiceModel};
+use super::types::{FileClass, ManagedTree, Model, Owner, ServiceId, ServiceModel};
 use super::user_runsvdir::add_user_runsvdir;
 use crate::spec::Spec;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Builds the desired tree of `spec`. Pure: no I/O. Fails only on a user template that does
 /// not render, or two entries wanting one path.
@@ -18,6 +20,8 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
     let mut b = TreeBuilder::default();
     let mut services: Vec<ServiceModel> = Vec::new();
     let mut trees: Vec<ManagedTree> = Vec::new();
+    // runsvdir-<user> → the user tree it serves (named in its marker).
+    let mut served: BTreeMap<ServiceId, (PathBuf, PathBuf)> = BTreeMap::new();
 
     let root = Owner::root();
     b.root_dir(&spec.sv_dir, &root)?;
@@ -39,7 +43,10 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
     }
 
     for tree in &spec.users {
-        services.push(add_user_runsvdir(&mut b, &ctx, tree)?);
+        let runsvdir = add_user_runsvdir(&mut b, &ctx, tree)?;
+        let dirs = (tree.sv_dir.clone(), tree.service_dir.clone());
+        served.insert(runsvdir.id.clone(), dirs);
+        services.push(runsvdir);
         let owner = ctx.owner_of(&tree.account.effective);
         b.root_dir(&tree.sv_dir, &owner)?;
         b.root_dir(&tree.service_dir, &owner)?;
@@ -60,20 +67,29 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         }
     }
 
-    let hashes = service_hashes(&b.tree);
+    let mut tree = b.into_tree();
+    let hashes = service_hashes(&tree);
+    let mut markers = TreeBuilder::default();
     for s in &services {
         let hash = hashes.get(&s.id).copied().unwrap_or_default();
-        let owner = b.tree.get(&s.dir).map(|n| n.owner.clone());
+        let owner = tree.get(&s.dir).map(|n| n.owner.clone());
         let owner = owner.unwrap_or_else(Owner::root);
-        let text = marker_text(&spec.project, &spec.path, hash);
-        let marker = s.dir.join(".runitctl");
-        b.service(&s.id, &owner)
-            .file(&marker, text, 0o644, FileClass::Marker)?;
+        let user_tree = served
+            .get(&s.id)
+            .map(|(sv, service)| (sv.as_path(), service.as_path()));
+        let text = marker_text(&spec.project, &spec.path, hash, user_tree);
+        markers.service(&s.id, &owner).file(
+            &s.dir.join(".runitctl"),
+            text,
+            0o644,
+            FileClass::Marker,
+        )?;
     }
+    tree.extend(markers.into_tree());
 
     Ok(Model {
         project: spec.project.clone(),
-        tree: b.tree,
+        tree,
         services,
         trees,
     })

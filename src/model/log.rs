@@ -30,7 +30,7 @@ pub fn add_log(
         .filter(|u| !ctx.already_runs_as(u, place))
         .map(|u| ctx.chpst_ids(u, None));
     let svlogd_dir = ctx.in_script(&log.dir);
-    let mut exec = chpst_argv(&ctx.programs, ids.as_deref(), false, &Limits::default());
+    let mut exec = chpst_argv(&ctx.programs, ids.as_deref(), None, &Limits::default());
     exec.extend(ctx.programs.argv("svlogd"));
     exec.extend(timestamps_flag(log.timestamps).map(str::to_string));
     exec.push(svlogd_dir.clone());

@@ -77,12 +77,27 @@ pub fn service_hashes(tree: &Tree) -> BTreeMap<ServiceId, u64> {
         .collect()
 }
 
-/// The marker's text.
-pub fn marker_text(project: &str, spec: &std::path::Path, hash: u64) -> String {
-    format!(
+/// The marker's text. A `runsvdir-<user>` service also names the user tree it serves
+/// (`user_sv_dir`, `user_service_dir`, logical paths), so that once the user is removed from
+/// the spec, prune still finds that tree's services.
+pub fn marker_text(
+    project: &str,
+    spec: &std::path::Path,
+    hash: u64,
+    user_tree: Option<(&std::path::Path, &std::path::Path)>,
+) -> String {
+    let mut text = format!(
         "project={project}\nspec={}\nhash={hash:016x}\n",
         spec.display()
-    )
+    );
+    if let Some((sv_dir, service_dir)) = user_tree {
+        text.push_str(&format!(
+            "user_sv_dir={}\nuser_service_dir={}\n",
+            sv_dir.display(),
+            service_dir.display()
+        ));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -153,8 +168,14 @@ mod tests {
     #[test]
     fn marker_text_shape() {
         assert_eq!(
-            marker_text("shop", "/srv/services.yaml".as_ref(), 0xab),
+            marker_text("shop", "/srv/services.yaml".as_ref(), 0xab, None),
             "project=shop\nspec=/srv/services.yaml\nhash=00000000000000ab\n"
+        );
+        let tree = Some(("/home/d/sv".as_ref(), "/home/d/service".as_ref()));
+        assert_eq!(
+            marker_text("shop", "/s.yaml".as_ref(), 1, tree),
+            "project=shop\nspec=/s.yaml\nhash=0000000000000001\n\
+             user_sv_dir=/home/d/sv\nuser_service_dir=/home/d/service\n"
         );
     }
 }

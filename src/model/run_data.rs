@@ -2,7 +2,7 @@
 //! command's argv (see [`crate::render::RunData`] for every field).
 
 use super::context::{Ctx, Place};
-use crate::render::{chpst_argv, command_argv, RunData};
+use crate::render::{chpst_argv, command_argv, env_dir_arg, RunData};
 use crate::spec::{RunSource, Service};
 
 /// Builds [`RunData`] for `svc` in `place`.
@@ -19,7 +19,12 @@ pub fn run_data(ctx: &Ctx, place: &Place, svc: &Service) -> RunData {
         Some(u) if !ctx.already_runs_as(u, place) => ids.as_deref(),
         _ => None,
     };
-    let chpst = chpst_argv(&ctx.programs, switch, !svc.env.is_empty(), &svc.limits);
+    // runsv starts `run` in the service dir; after `cd CWD`, `./env` would be the app's.
+    let env_dir = (!svc.env.is_empty()).then(|| {
+        let abs = ctx.in_script(&place.sv_dir.join(&svc.name).join("env"));
+        env_dir_arg(&abs, svc.cwd.is_some())
+    });
+    let chpst = chpst_argv(&ctx.programs, switch, env_dir.as_deref(), &svc.limits);
     let command = match &svc.run {
         RunSource::Command(c) => Some(c.clone()),
         RunSource::Script(_) | RunSource::Template { .. } => None,

@@ -174,7 +174,7 @@ fn full_service_modes_owners_and_scripts() {
     assert_eq!(
         text(&m, "/etc/sv/web/run"),
         "#!/bin/sh\nexec 2>&1\ncd /srv/shop/current || exit 1\numask 022\n\
-         exec chpst -u app:app:ssl-cert:adm -e ./env -m 1073741824 -o 65536 \
+         exec chpst -u app:app:ssl-cert:adm -e /etc/sv/web/env -m 1073741824 -o 65536 \
          bundle exec puma -C config/puma.rb\n"
     );
     assert_eq!(text(&m, "/etc/sv/web/env/RAILS_ENV"), "production\n");
@@ -277,7 +277,8 @@ fn per_user_tree_and_its_runsvdir() {
     // The user's scripts already run as deploy (under runsvdir-deploy): no chpst -u.
     assert_eq!(
         text(&m, "/home/deploy/sv/api/run"),
-        "#!/bin/sh\nexec 2>&1\ncd /home/deploy/app/current || exit 1\nexec chpst -e ./env ./bin/api\n"
+        "#!/bin/sh\nexec 2>&1\ncd /home/deploy/app/current || exit 1\n\
+         exec chpst -e /home/deploy/sv/api/env ./bin/api\n"
     );
     assert_eq!(
         text(&m, "/home/deploy/sv/api/log/run"),

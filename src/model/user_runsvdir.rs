@@ -44,7 +44,7 @@ pub fn add_user_runsvdir(
     let user = &account.effective;
     let ids = (!ctx.already_runs_as(user, &system)).then(|| ctx.chpst_ids(user, None));
     let service_dir = ctx.in_script(&tree.service_dir);
-    let mut exec = chpst_argv(&ctx.programs, ids.as_deref(), false, &Limits::default());
+    let mut exec = chpst_argv(&ctx.programs, ids.as_deref(), None, &Limits::default());
     exec.extend(ctx.programs.argv("runsvdir"));
     exec.push(service_dir.clone());
     let run = runsvdir_run_script(&RunsvdirData {

@@ -20,8 +20,14 @@ pub fn diff(model: &Model, obs: &Observed) -> Plan {
     let mut tail = Vec::new();
     let mut unchanged = 0;
 
+    // `obs.nodes` holds the model's paths in the same order: walk both together rather than
+    // look each path up (a BTreeMap<PathBuf> lookup compares components at every level).
+    let mut observed = obs.nodes.iter().peekable();
     for (path, node) in &model.tree {
-        let found = obs.nodes.get(path).unwrap_or(&Found::Missing);
+        let found = match observed.next_if(|(p, _)| *p == path) {
+            Some((_, f)) => f,
+            None => obs.nodes.get(path).unwrap_or(&Found::Missing),
+        };
         let changes = node_changes(path, node, found, obs);
         if changes.is_empty() {
             unchanged += 1;

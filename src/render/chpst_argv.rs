@@ -1,4 +1,4 @@
-//! The chpst prefix of an `exec` line: `chpst [-u user:g1:g2…] [-e ./env] [limits]`.
+//! The chpst prefix of an `exec` line: `chpst [-u user:g1:g2…] [-e ENVDIR] [limits]`.
 
 use super::data::Programs;
 use crate::spec::Limits;
@@ -6,13 +6,14 @@ use crate::spec::Limits;
 /// The argv prefix that sets up the process, or an empty vector when there is nothing to set.
 ///
 /// `user` is `[user, group, supplementary…]`: Debian's chpst makes the listed groups the only
-/// ones, so every group the user should keep must be named. `envdir` adds `-e ./env` (relative:
-/// runsv starts `run` in the service dir, and a relative path survives `--root` and `render`).
+/// ones, so every group the user should keep must be named. `envdir` adds `-e ENVDIR`: `./env`
+/// when the script stays in the service dir runsv starts it in, the env dir's absolute path
+/// when the script has `cd`'d to the service's `cwd` first (see [`env_dir_arg`]).
 /// Limits come in chpst's option order `-m -d -o -p -f -c -r -t`.
 pub fn chpst_argv(
     programs: &Programs,
     user: Option<&[String]>,
-    envdir: bool,
+    envdir: Option<&str>,
     limits: &Limits,
 ) -> Vec<String> {
     let mut opts: Vec<String> = Vec::new();
@@ -20,9 +21,9 @@ pub fn chpst_argv(
         opts.push("-u".into());
         opts.push(ids.join(":"));
     }
-    if envdir {
+    if let Some(dir) = envdir {
         opts.push("-e".into());
-        opts.push("./env".into());
+        opts.push(dir.into());
     }
     let limit_opts = [
         ("-m", limits.memory),
@@ -48,6 +49,17 @@ pub fn chpst_argv(
     argv
 }
 
+/// The `-e` argument for a service whose env dir is `abs` (as written in scripts): `./env`
+/// (relative, so it reads the same under `--root` and `render`) unless the run script changes
+/// to a `cwd` first, where `./env` would name a directory of the app's.
+pub fn env_dir_arg(abs: &str, has_cwd: bool) -> String {
+    if has_cwd {
+        abs.to_string()
+    } else {
+        "./env".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,7 +70,7 @@ mod tests {
 
     #[test]
     fn nothing_to_set_means_no_chpst() {
-        assert!(chpst_argv(&Programs::Runit, None, false, &Limits::default()).is_empty());
+        assert!(chpst_argv(&Programs::Runit, None, None, &Limits::default()).is_empty());
     }
 
     #[test]
@@ -72,7 +84,7 @@ mod tests {
         };
         let ids = s(&["deploy", "deploy", "docker"]);
         assert_eq!(
-            chpst_argv(&Programs::Runit, Some(&ids), true, &limits),
+            chpst_argv(&Programs::Runit, Some(&ids), Some("./env"), &limits),
             s(&[
                 "chpst",
                 "-u",
@@ -95,8 +107,14 @@ mod tests {
     fn embedded_calls_the_exe() {
         let p = Programs::Embedded("/usr/bin/runitctl".into());
         assert_eq!(
-            chpst_argv(&p, None, true, &Limits::default()),
+            chpst_argv(&p, None, Some("./env"), &Limits::default()),
             s(&["/usr/bin/runitctl", "chpst", "-e", "./env"])
         );
+    }
+
+    #[test]
+    fn env_dir_is_absolute_only_after_a_cd() {
+        assert_eq!(env_dir_arg("/etc/sv/web/env", false), "./env");
+        assert_eq!(env_dir_arg("/etc/sv/web/env", true), "/etc/sv/web/env");
     }
 }

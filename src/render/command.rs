@@ -6,6 +6,10 @@
 //! writes it. Anything else — quotes, `$VAR`, pipes, `;`, `&&`, globs, `~`, builtins such as
 //! `cd` or `while` — runs through `/bin/sh -c 'CMD'` *after* chpst, so variables from `env/`
 //! (e.g. `$PORT`) are expanded by a shell that already has them, and the shell syntax works.
+//! When that text is one simple command (no `;`, `&`, `|`, parentheses or newline outside
+//! quotes, not starting with a builtin or an assignment) the shell is told to `exec` it: Debian's
+//! dash does not replace itself with the last command of `-c`, and runsv must signal the
+//! service, not a shell waiting for it (`sv restart` would orphan the program otherwise).
 
 /// Words that are shell syntax or builtins: a command starting with one needs a shell.
 const SHELL_WORDS: &[&str] = &[
@@ -31,9 +35,52 @@ pub fn plain_words(cmd: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-/// The argv that runs `cmd`: its words when plain, else `/bin/sh -c CMD`.
+/// The argv that runs `cmd`: its words when plain, else `/bin/sh -c CMD` (`exec CMD` when it
+/// is one simple command).
 pub fn command_argv(cmd: &str) -> Vec<String> {
-    plain_words(cmd).unwrap_or_else(|| vec!["/bin/sh".into(), "-c".into(), cmd.trim().into()])
+    plain_words(cmd).unwrap_or_else(|| {
+        let cmd = cmd.trim();
+        let text = if is_simple_command(cmd) {
+            format!("exec {cmd}")
+        } else {
+            cmd.to_string()
+        };
+        vec!["/bin/sh".into(), "-c".into(), text]
+    })
+}
+
+/// Whether `cmd` is one simple command the shell can `exec`: no control operator, subshell or
+/// newline outside quotes, and a first word that is neither a builtin, an assignment nor a
+/// redirection. False negatives are harmless (the shell then waits for the command).
+fn is_simple_command(cmd: &str) -> bool {
+    let first = cmd.split_whitespace().next().unwrap_or("");
+    if first.is_empty()
+        || first.contains('=')
+        || first.starts_with(['<', '>', '-'])
+        || first.chars().next().is_some_and(|c| c.is_ascii_digit()) && first.contains(['<', '>'])
+        || SHELL_WORDS.contains(&first)
+    {
+        return false;
+    }
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    for c in cmd.chars() {
+        if escaped {
+            escaped = false;
+        } else if single {
+            single = c != '\'';
+        } else if c == '\\' {
+            escaped = true;
+        } else if double {
+            double = c != '"';
+        } else if c == '\'' {
+            single = true;
+        } else if c == '"' {
+            double = true;
+        } else if ";&|()\n`".contains(c) {
+            return false;
+        }
+    }
+    !(single || double || escaped)
 }
 
 #[cfg(test)]
@@ -50,20 +97,37 @@ mod tests {
     }
 
     #[test]
+    fn one_simple_command_is_execed_by_the_shell() {
+        for cmd in [
+            "puma -p $PORT",
+            "echo 'hi; there'",
+            "ls *.log",
+            "sleep 1 > /dev/null",
+            "node \"$APP_DIR/server.js\" --port=$PORT",
+        ] {
+            assert_eq!(
+                command_argv(cmd),
+                ["/bin/sh", "-c", &format!("exec {cmd}")],
+                "{cmd:?} must be exec'ed by the shell"
+            );
+        }
+    }
+
+    #[test]
     fn shell_syntax_goes_through_sh() {
         for cmd in [
             "while :; do date; sleep 5; done",
             "a | b",
             "a && b",
-            "puma -p $PORT",
-            "echo 'hi there'",
             "echo `id`",
-            "ls *.log",
             "cd ~/app",
             "exec puma",
             "cd /srv && puma",
             "RAILS_ENV=production puma",
-            "sleep 1 > /dev/null",
+            "worker &",
+            "(cd /srv; puma)",
+            "2>&1 puma",
+            "echo 'unterminated",
         ] {
             assert_eq!(
                 command_argv(cmd),

@@ -13,7 +13,7 @@ mod error;
 mod quote;
 mod scripts;
 
-pub use chpst_argv::chpst_argv;
+pub use chpst_argv::{chpst_argv, env_dir_arg};
 pub use command::{command_argv, plain_words};
 pub use data::{LogRunData, Programs, RunData, RunsvdirData};
 pub use engine::BUILTIN as BUILTIN_TEMPLATES;

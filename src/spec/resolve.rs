@@ -132,9 +132,20 @@ fn account(raw: &RawService, place: &Place, tree: &Tree, cx: &mut Context) -> Op
     }
 }
 
-/// The effective `group`; in a user's tree it must be one of the user's groups.
+/// The effective `group`; in a user's tree it must be one of the user's groups. A system
+/// service's `group` needs its `user`: chpst switches groups only with a user (`-u user:group`),
+/// so a lone `group` would be silently ignored.
 fn group(raw: &RawService, place: &Place, tree: &Tree, cx: &mut Context) -> Option<String> {
     let given = raw.group.as_ref()?;
+    if matches!(tree, Tree::System) && raw.user.is_none() {
+        cx.problems.error_help(
+            given.pos,
+            format!("{} has `group: {}` but no `user`", place.0, given.v),
+            "`group` is the group `user` runs with (chpst -u user:group); add `user:` \
+             (`user: root` keeps root, with this group)",
+        );
+        return None;
+    }
     let group = cx.accounts.group(given, cx.problems)?;
     if let Tree::User(owner) = tree {
         if !owner.groups.contains(&group) {

@@ -20,7 +20,8 @@ pub enum Supervisor {
 /// A whole, valid spec.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Spec {
-    /// The spec file as given on the command line.
+    /// The spec file: as given to [`crate::spec::load`]; the CLI replaces it with the canonical
+    /// path (absolute, symlinks resolved), which owner markers record.
     pub path: PathBuf,
     /// Owner tag written into every managed dir's marker (default `"default"`).
     pub project: String,

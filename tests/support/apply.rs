@@ -88,19 +88,9 @@ pub fn manifest(root: &Path) -> BTreeMap<String, String> {
     out
 }
 
-/// Whether Debian's runit programs are installed; panics when they are not and `CI` is set.
+/// Debian's runit must be installed: see [`super::runit::require_debian_runit`].
 pub fn have_runit(test: &str) -> bool {
-    let all = ["runsv", "runsvdir", "sv", "svlogd", "chpst"]
-        .iter()
-        .all(|p| Path::new("/usr/bin").join(p).exists());
-    if !all {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: Debian's runit (/usr/bin/runsvdir …) is required in CI"
-        );
-        eprintln!("{test}: skipped: Debian's runit is not installed");
-    }
-    all
+    super::runit::require_debian_runit(test)
 }
 
 /// Whether this process is root; panics when it is not and `CI` is set.

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod deploy;
 pub mod integrations;
 pub mod runit;
+pub mod schema;
 pub mod status;
 
 use std::path::PathBuf;

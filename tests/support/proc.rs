@@ -1,6 +1,6 @@
 //! Process helpers for supervisor tests: start a runsv/runsvdir (embedded or Debian's) in its
 //! own process group with a [`GroupGuard`], probe `supervise/ok`, read `supervise/status`, run
-//! Debian's `sv`, and the "Debian's runit is required in CI" rule.
+//! Debian's `sv`, and the "Debian's runit is required" rule.
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::{bin, wait_for, GroupGuard};
 use runitctl::runit::status::Status;
+use runitctl::supervise::{read_extra, Extra};
 
 /// Which supervisor implementation a test runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,21 +22,9 @@ pub enum Imp {
     Debian,
 }
 
-/// True when Debian's runit binaries are installed. Panics when they are missing and `CI` is
-/// set; otherwise prints why the test is skipped.
+/// Debian's runit must be installed: see [`super::runit::require_debian_runit`].
 pub fn debian_runit(test: &str) -> bool {
-    let missing: Vec<&str> = ["runsv", "runsvdir", "sv", "svlogd", "chpst"]
-        .into_iter()
-        .filter(|p| !Path::new("/usr/bin").join(p).exists())
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("{test}: Debian's runit is required in CI; missing {missing:?}");
-    }
-    eprintln!("{test}: skipped: Debian's runit is not installed ({missing:?} missing)");
-    false
+    super::runit::require_debian_runit(test)
 }
 
 /// A command for personality `name` (`runsv`, `runsvdir`, …) of the given implementation,
@@ -128,6 +117,12 @@ pub fn status(dir: &Path) -> Option<Status> {
 /// Polls until `pred` holds on the decoded status.
 pub fn wait_status(dir: &Path, limit: Duration, pred: impl Fn(&Status) -> bool) -> Option<Status> {
     wait_for(limit, || status(dir).filter(|s| pred(s)))
+}
+
+/// Polls until the extra record (`DIR/supervise/runitctl`, pass `DIR/log` for the logger)
+/// satisfies `pred`. runsv writes it after the spawns of a step, a moment after `status`.
+pub fn wait_extra(dir: &Path, limit: Duration, pred: impl Fn(&Extra) -> bool) -> Option<Extra> {
+    wait_for(limit, || read_extra(dir).filter(|e| pred(e)))
 }
 
 /// Writes control bytes the way sv does (O_WRONLY|O_NONBLOCK, one write).

@@ -12,19 +12,24 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-/// True when Debian's runit is installed; panics without it when `CI` is set.
+/// Debian's runit programs, which the compatibility tests run against. Panics (the test fails)
+/// when any is missing: a compatibility test must not pass by skipping. Returns true, so call
+/// sites read `if !require_debian_runit(..) { return; }` as before.
+pub fn require_debian_runit(test: &str) -> bool {
+    let missing: Vec<&str> = ["runsv", "runsvdir", "sv", "svlogd", "chpst"]
+        .into_iter()
+        .filter(|p| !Path::new("/usr/bin").join(p).exists())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{test}: Debian's runit is required (apt-get install runit); missing {missing:?}"
+    );
+    true
+}
+
+/// [`require_debian_runit`] for the sv and chpst tests.
 pub fn debian_runit() -> bool {
-    let have = ["runsv", "runsvdir", "sv", "svlogd", "chpst"]
-        .iter()
-        .all(|p| Path::new("/usr/bin").join(p).exists());
-    if !have {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Debian's runit (/usr/bin/{{runsv,sv,chpst,…}}) is required in CI"
-        );
-        eprintln!("skipping: Debian's runit is not installed");
-    }
-    have
+    require_debian_runit("this test")
 }
 
 /// Whose runsv supervises the scene.

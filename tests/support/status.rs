@@ -1,5 +1,6 @@
 //! Helpers for the status/logs tests: write a spec's tree into a `--root` sandbox through the
-//! binary (`apply --no-supervise`), run `runitctl status --json`, and parse Debian's `sv status` lines.
+//! binary (`apply --no-supervise`), run `runitctl status --json` (checked against
+//! docs/status-schema.json), and parse Debian's `sv status` lines.
 
 use super::apply::Sandbox;
 use serde_json::Value;
@@ -21,18 +22,23 @@ pub fn embedded_svlogd_ready() -> bool {
     !String::from_utf8_lossy(&out.stderr).contains("not implemented")
 }
 
-/// `runitctl --root ROOT status SPEC --json`: (document, exit code).
+/// `runitctl --root ROOT status SPEC --json`: (document, exit code). Every document is
+/// checked against docs/status-schema.json.
 pub fn status_json(s: &Sandbox) -> (Value, i32) {
     let out = s.run("status", &["--json"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    let v: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+    if serde_json::from_str::<Value>(&text).is_err() {
         panic!(
-            "status --json: {e}\n{text}\nstderr: {}",
+            "status --json printed no JSON:\n{text}\nstderr: {}",
             String::from_utf8_lossy(&out.stderr)
-        )
-    });
+        );
+    }
+    let v = super::schema::assert_valid(STATUS_SCHEMA, &text);
     (v, out.status.code().unwrap_or(-1))
 }
+
+/// The schema of `status --json`, under docs/.
+pub const STATUS_SCHEMA: &str = "status-schema.json";
 
 /// The row of `service` in a status document.
 pub fn row<'a>(doc: &'a Value, service: &str) -> &'a Value {
