@@ -212,3 +212,31 @@ fn deploy_story_under_debian_runit() {
     }
     story("runit", true);
 }
+
+#[test]
+fn a_log_added_to_a_running_service_restarts_its_runsv() {
+    let text = |log: &str| {
+        format!(
+            "supervisor: embedded\nservices:\n  web: {{ run: exec sleep 1000, log: {log} }}\n  \
+             other: {{ run: exec sleep 1001, log: false }}\n"
+        )
+    };
+    let s = Sandbox::new(&text("false"));
+    let _teardown = Teardown(&s.root);
+    let (out, err, code) = run(&s, &["apply", s.spec.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    let other = running(&s, "etc/sv/other");
+    running(&s, "etc/sv/web");
+    assert!(!s.p("etc/sv/web/log").exists());
+    s.write_spec(&text("{ size: 5000 }"));
+    let (out, err, code) = run(&s, &["apply", s.spec.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("web: runsv restarted (log/ added or removed)"),
+        "{out}"
+    );
+    // A new runsv, which now supervises log/ too (runsv reads log/ only when it starts).
+    assert!(crate::support::proc::ok_alive(&s.p("etc/sv/web/log")));
+    running(&s, "etc/sv/web");
+    assert_eq!(pid(&s, "etc/sv/other"), Some(other), "other untouched");
+}

@@ -57,6 +57,8 @@ pub struct Driver<'a> {
     was_running: BTreeSet<ServiceId>,
     /// Every service dir on disk, by id (model and prunes).
     dirs: BTreeMap<ServiceId, PathBuf>,
+    /// Services whose `log/` was added or removed (their runsv is restarted by an action).
+    log_changes: BTreeSet<ServiceId>,
 }
 
 impl<'a> Driver<'a> {
@@ -78,6 +80,12 @@ impl<'a> Driver<'a> {
             })
             .map(|s| s.id.clone())
             .collect();
+        let log_changes = plan
+            .services
+            .iter()
+            .filter(|s| s.actions.contains(&Action::RestartRunsv))
+            .map(|s| s.id.clone())
+            .collect();
         Driver {
             root,
             model,
@@ -88,6 +96,7 @@ impl<'a> Driver<'a> {
             scanners: Vec::new(),
             was_running,
             dirs,
+            log_changes,
         }
     }
 

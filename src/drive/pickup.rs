@@ -35,7 +35,9 @@ impl Driver<'_> {
             let mut pending: Vec<(&Target, bool)> = Vec::new();
             for t in &g.targets {
                 pending.push((t, false));
-                if t.log {
+                // A runsv about to be restarted for a new log/ only sees it after the restart
+                // (the action waits for its logger then).
+                if t.log && !self.log_changes.contains(&t.svc.id) {
                     pending.push((t, true));
                 }
             }
