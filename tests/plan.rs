@@ -56,6 +56,11 @@ fn the_same_spec_by_another_path_is_in_sync() {
             .arg("--root")
             .arg(&s.root)
             .args([cmd, spec])
+            .args(if cmd == "apply" {
+                &["--no-supervise"][..]
+            } else {
+                &[]
+            })
             .output()
             .unwrap()
     };
