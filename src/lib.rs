@@ -7,6 +7,7 @@ pub mod apply;
 pub mod bootstrap;
 pub mod chpst;
 pub mod cli;
+pub mod drive;
 pub mod import;
 pub mod model;
 pub mod multicall;

@@ -5,6 +5,7 @@
 //! interleave (the lock).
 
 use crate::support::apply::{have_runit, Sandbox};
+use crate::support::deploy::kill_inside;
 use crate::support::status::sv_status;
 use crate::support::{wait_for, GroupGuard};
 use std::os::unix::process::CommandExt;
@@ -28,31 +29,6 @@ users:
         env: { PORT: \"5000\" }
         log: { dir: /var/log/api }
 ";
-
-/// Kills every process whose cwd or command line is inside `root` (verified: pid > 1, not us).
-fn kill_inside(root: &Path) {
-    let me = std::process::id() as i32;
-    let needle = root.to_string_lossy().into_owned();
-    let Ok(rd) = std::fs::read_dir("/proc") else {
-        return;
-    };
-    for e in rd.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
-            continue;
-        };
-        if pid <= 1 || pid == me {
-            continue;
-        }
-        let cwd = std::fs::read_link(e.path().join("cwd")).unwrap_or_default();
-        let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-        if cwd.starts_with(root) || String::from_utf8_lossy(&cmd).contains(&needle) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
-    }
-}
 
 struct Cleanup<'a>(&'a Path);
 impl Drop for Cleanup<'_> {
@@ -81,7 +57,7 @@ fn generated_tree_runs_under_debian_runit() {
         return;
     }
     let s = Sandbox::new(SPEC);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     let config = std::fs::read_to_string(s.p("var/log/web/config")).unwrap();
     assert!(config.contains("s2000"), "{config}");
     let _cleanup = Cleanup(&s.root);
@@ -124,7 +100,7 @@ fn generated_tree_runs_under_debian_runit() {
         current.len()
     );
     // A second apply while everything runs: nothing to change, supervise/ untouched.
-    let out = s.expect("apply", &[], 0);
+    let out = s.expect("apply", &["--no-supervise"], 0);
     assert_eq!(out.trim(), "no changes");
     assert!(sv_status(&s.p("etc/service/web")).starts_with("run: "));
     drop(group);
@@ -179,6 +155,11 @@ fn an_ordinary_user_applies_into_a_sandbox_and_is_told_once_about_owners() {
             .arg(&s.root)
             .arg(cmd)
             .arg(&s.spec)
+            .args(if cmd == "apply" {
+                &["--no-supervise"][..]
+            } else {
+                &[]
+            })
             .uid(NOBODY)
             .gid(NOBODY)
             .output()

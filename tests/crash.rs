@@ -80,7 +80,11 @@ fn reset(root: &Path, template: &Path) {
 
 fn apply(s: &Sandbox, fault: Option<u64>) -> std::process::Output {
     let mut c = Command::new(crate::support::bin());
-    c.arg("--root").arg(&s.root).arg("apply").arg(&s.spec);
+    c.arg("--root")
+        .arg(&s.root)
+        .arg("apply")
+        .arg(&s.spec)
+        .arg("--no-supervise");
     if let Some(n) = fault {
         c.env("RUNITCTL_FAULT_AFTER", n.to_string());
     }
@@ -93,14 +97,14 @@ fn crash_every_step(old_spec: Option<&str>) {
     let s = Sandbox::new(OLD);
     if let Some(spec) = old_spec {
         s.write_spec(spec);
-        s.expect("apply", &[], 0);
+        s.expect("apply", &["--no-supervise"], 0);
     }
     let template = s.tmp.path().join("template");
     std::fs::create_dir(&template).unwrap();
     reset(&template, &s.root);
     let old = manifest(&s.root);
     s.write_spec(NEW);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     let new = manifest(&s.root);
     assert_ne!(old, new);
     let (old_files, new_files) = (files(&old), files(&new));

@@ -48,7 +48,7 @@ fn planted_sv_dir_link_is_replaced_and_outside_untouched() {
     symlink(o.path(), s.p("home/deploy/sv")).unwrap();
     let plan = s.expect("plan", &[], 2);
     assert!(plan.contains("/home/deploy/sv: replace symlink"), "{plan}");
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     assert_eq!(
         manifest(o.path()),
         before,
@@ -74,7 +74,7 @@ fn planted_run_link_is_replaced_and_outside_untouched() {
         return;
     }
     let s = sandbox();
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     let o = outside();
     let before = manifest(o.path());
     let api = s.p("home/deploy/sv/api");
@@ -91,7 +91,7 @@ fn planted_run_link_is_replaced_and_outside_untouched() {
         plan.contains("/home/deploy/sv/api/run: replace symlink"),
         "{plan}"
     );
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     assert_eq!(
         manifest(o.path()),
         before,

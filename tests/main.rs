@@ -7,6 +7,7 @@ mod chpst;
 mod cookbook;
 #[cfg(feature = "fault-injection")]
 mod crash;
+mod deploy;
 mod golden;
 mod hostile;
 mod logs;
@@ -15,6 +16,7 @@ mod procfile;
 mod render_live;
 mod runsv;
 mod runsvdir;
+mod shutdown;
 mod spec;
 mod status;
 mod supervise_compat;

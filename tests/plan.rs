@@ -29,7 +29,7 @@ fn plan_exits_2_before_and_0_after_apply_and_second_apply_is_a_no_op() {
     let plan = s.expect("plan", &[], 2);
     assert!(plan.contains("/etc/sv/web/run: create"), "{plan}");
     assert!(plan.contains("web: new (runsv starts it)"), "{plan}");
-    let out = s.expect("apply", &[], 0);
+    let out = s.expect("apply", &["--no-supervise"], 0);
     assert!(out.contains("applied: "), "{out}");
     assert!(s.p("etc/sv/web/run").is_file());
     assert!(s.p("home/deploy/sv/api/run").is_file());
@@ -39,7 +39,7 @@ fn plan_exits_2_before_and_0_after_apply_and_second_apply_is_a_no_op() {
     let before = manifest(&s.root);
     let out = s.expect("plan", &[], 0);
     assert!(out.starts_with("no changes"), "{out}");
-    let out = s.expect("apply", &[], 0);
+    let out = s.expect("apply", &["--no-supervise"], 0);
     assert_eq!(out.trim(), "no changes");
     assert_eq!(manifest(&s.root), before);
 }
@@ -56,6 +56,11 @@ fn the_same_spec_by_another_path_is_in_sync() {
             .arg("--root")
             .arg(&s.root)
             .args([cmd, spec])
+            .args(if cmd == "apply" {
+                &["--no-supervise"][..]
+            } else {
+                &[]
+            })
             .output()
             .unwrap()
     };
@@ -174,7 +179,7 @@ fn plan_and_dry_run_write_nothing() {
     let out = s.expect("apply", &["--dry-run"], 0);
     assert!(out.contains("dry run: nothing written"), "{out}");
     assert_eq!(manifest(&s.root), empty);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     std::fs::write(s.p("etc/sv/web/run"), "#!/bin/sh\nexec edited\n").unwrap();
     std::fs::write(s.p("etc/sv/web/env/EXTRA"), "x\n").unwrap();
     let drifted = manifest(&s.root);
@@ -186,26 +191,29 @@ fn plan_and_dry_run_write_nothing() {
 #[test]
 fn a_spec_with_an_error_changes_nothing() {
     let s = Sandbox::new(SPEC);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     let before = manifest(&s.root);
     s.write_spec(&SPEC.replace(
         "run: sleep 3600\n    log: false",
         "run: sleep 3600\n    lgo: false",
     ));
-    let out = s.run("apply", &[]);
+    let out = s.run("apply", &["--no-supervise"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("services.yaml:"), "{err}");
     assert_eq!(manifest(&s.root), before);
     let fresh = Sandbox::new("services:\n  bad name: { run: x }\n");
-    assert_eq!(fresh.run("apply", &[]).status.code(), Some(1));
+    assert_eq!(
+        fresh.run("apply", &["--no-supervise"]).status.code(),
+        Some(1)
+    );
     assert!(manifest(&fresh.root).is_empty());
 }
 
 /// One drift: what to do to the tree, and a path the plan must name.
 fn drift_case(name: &str, mutate: impl Fn(&Sandbox), expect: &str) {
     let s = Sandbox::new(SPEC);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     let good = manifest(&s.root);
     mutate(&s);
     assert_ne!(manifest(&s.root), good, "{name}: the drift changed nothing");
@@ -214,7 +222,7 @@ fn drift_case(name: &str, mutate: impl Fn(&Sandbox), expect: &str) {
         plan.contains(expect),
         "{name}: plan lacks `{expect}`:\n{plan}"
     );
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     assert_eq!(manifest(&s.root), good, "{name}: not repaired");
     s.expect("plan", &[], 0);
 }
@@ -255,7 +263,7 @@ fn drift_is_shown_and_repaired() {
 #[test]
 fn env_values_are_masked_unless_asked() {
     let s = Sandbox::new(SPEC);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     s.write_spec(&SPEC.replace("postgres://db/shop", "postgres://db2/shop-secret"));
     let plan = s.expect("plan", &[], 2);
     assert!(
@@ -320,7 +328,7 @@ fn json_output_follows_the_schema() {
         .unwrap();
     assert_eq!(api["user"], "deploy");
     assert_eq!(api["created"], true);
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     // Drift of every kind the schema describes.
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(
@@ -353,7 +361,7 @@ fn json_output_follows_the_schema() {
         .find(|x| x["name"] == "web")
         .unwrap();
     assert_eq!(web["actions"], serde_json::json!(["restart", "hup-log"]));
-    s.expect("apply", &[], 0);
+    s.expect("apply", &["--no-supervise"], 0);
     let v = assert_valid(&s.expect("plan", &["--format", "json"], 0));
     assert_eq!(v["in_sync"], true);
     assert_eq!(v["changes"], serde_json::json!([]));

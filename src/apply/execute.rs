@@ -6,7 +6,7 @@
 use super::at::{self, Ids};
 use super::dirs::Dirs;
 use super::report::Report;
-use crate::model::{FileClass, Node, NodeKind};
+use crate::model::{FileClass, Node, NodeKind, ServiceId};
 use crate::plan::{disk_target, stage_name, trash_name, Change, ChangeKind, Plan};
 use nix::sys::stat::SFlag;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -16,18 +16,33 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// Called right after the enable link of a service is removed (disable or prune), before
+/// prune waits for its runsv to go: the supervisor driver stops the runsv here.
+pub type UnlinkHook = std::sync::Arc<dyn Fn(&ServiceId) + Send + Sync>;
+
 /// How apply behaves beyond the plan.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct ApplyOptions {
     /// Bound on waiting for a pruned service's runsv to go away.
     pub timeout: Duration,
+    pub on_unlink: Option<UnlinkHook>,
 }
 
 impl Default for ApplyOptions {
     fn default() -> Self {
         ApplyOptions {
             timeout: Duration::from_secs(15),
+            on_unlink: None,
         }
+    }
+}
+
+impl std::fmt::Debug for ApplyOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplyOptions")
+            .field("timeout", &self.timeout)
+            .field("on_unlink", &self.on_unlink.is_some())
+            .finish()
     }
 }
 
@@ -90,6 +105,13 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Report, String> {
         operations: super::fault::count() - ops,
         kept: x.kept,
     })
+}
+
+/// Runs the unlink hook for the service of `c`, if any.
+fn unlinked(c: &Change, opts: &ApplyOptions) {
+    if let (Some(hook), Some(id)) = (&opts.on_unlink, &c.service) {
+        hook(id);
+    }
 }
 
 struct Exec<'a> {
@@ -315,7 +337,11 @@ impl Exec<'_> {
 
     fn run_late(&mut self, c: &Change, opts: &ApplyOptions) -> Result<(), String> {
         let ChangeKind::Prune { link } = &c.kind else {
-            return self.run(c);
+            self.run(c)?;
+            if c.kind == ChangeKind::Unlink {
+                unlinked(c, opts);
+            }
+            return Ok(());
         };
         if let Some(l) = link {
             let (lp, ln) = split(l);
@@ -324,6 +350,7 @@ impl Exec<'_> {
             self.d.touch(lp);
             self.sync()?;
         }
+        unlinked(c, opts);
         let dir = c.path.as_path();
         let deadline = Instant::now() + opts.timeout;
         loop {

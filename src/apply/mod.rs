@@ -9,7 +9,9 @@
 //! - a live service dir is never removed and recreated: its files are replaced in place;
 //! - prune unlinks first, waits (bounded) until no runsv holds the dir, then removes the
 //!   definition (never a log dir);
-//! - [`lock`] serialises applies per sv_dir.
+//! - [`lock`] serialises applies per sv_dir;
+//! - right after an enable link is removed (disable, prune), [`ApplyOptions::on_unlink`] runs:
+//!   the supervisor driver stops that service's runsv there.
 //!
 //! Every mutation goes through [`fault::op`], which the crash test uses to stop apply after
 //! each single step.
@@ -21,7 +23,7 @@ pub mod fault;
 mod lock;
 mod report;
 
-pub use execute::{apply, ApplyOptions};
+pub use execute::{apply, ApplyOptions, UnlinkHook};
 pub use lock::{ApplyLock, LOCK_NAME};
 pub use report::Report;
 

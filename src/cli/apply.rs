@@ -1,15 +1,22 @@
 //! `runitctl apply SPEC`: write the plan atomically, then drive the supervisor.
-//! Exit 0 ok, 1 error, 3 a service did not come up (with `--wait`).
+//! Exit 0 ok, 1 error (including a runsv that did not pick a service up in time), 3 a service
+//! did not come up (with `--wait`).
 //!
 //! Order: load and validate, build the model, resolve owners (any error: nothing written);
-//! lock every sv_dir; observe and diff under the lock; write. Driving the supervisor is not
-//! built yet: apply writes files and says which actions are pending.
+//! lock every sv_dir; observe and diff under the lock; write (disabled and pruned services'
+//! runsvs get `x` right after their links go); then, unless `--no-supervise`, with the sv_dir
+//! locks still held (so two applies never start two runsvdirs): start a runsvdir on the system
+//! service dir if nothing scans it, wait until every service and logger has a runsv, run the
+//! restarts/HUPs the plan derived, and with `--wait` wait for every service to be up
+//! ([`crate::drive`]). Ends with one summary line.
 
 use super::plan::{make_plan, out, prepare, print_plan};
 use super::{Format, Global};
 use crate::apply::{self, ApplyOptions};
+use crate::drive::{summary_line, Backend, Driver};
+use crate::spec::Supervisor;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args, Debug)]
 pub struct ApplyArgs {
@@ -29,6 +36,7 @@ pub struct ApplyArgs {
 }
 
 pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
+    let started = Instant::now();
     let prepared = match prepare(g, &a.spec, g.root.clone()) {
         Ok(p) => p,
         Err(code) => return code,
@@ -68,7 +76,19 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
     if !plan.in_sync() {
         print_plan(&plan, Format::Text, false);
     }
-    let report = match apply::apply(&plan, &ApplyOptions { timeout }) {
+    let backend = match prepared.supervisor {
+        Supervisor::Runit => Backend::Runit,
+        Supervisor::Embedded => Backend::Embedded(
+            std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe")),
+        ),
+    };
+    let mut driver =
+        (!a.no_supervise).then(|| Driver::new(root, &prepared.model, &plan, backend, timeout));
+    let opts = ApplyOptions {
+        timeout,
+        on_unlink: driver.as_ref().map(Driver::unlink_hook),
+    };
+    let report = match apply::apply(&plan, &opts) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("runitctl: apply: error: {e}");
@@ -78,15 +98,34 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
     for k in &report.kept {
         eprintln!("warning: {k}");
     }
-    let pending = plan.services.iter().any(|s| !s.actions.is_empty());
-    if pending && !a.no_supervise {
-        eprintln!(
-            "note: supervisor actions above are not driven yet; run them with `sv` (or pass --no-supervise)"
-        );
+    let Some(d) = driver.as_mut() else {
+        if a.wait {
+            eprintln!("note: --wait has no effect with --no-supervise");
+        }
+        out(&format!("{}\n", report.summary_line()));
+        return 0;
+    };
+    let drive = d.start_scanners().and_then(|()| d.pickup());
+    if let Err(e) = drive {
+        eprintln!("runitctl: apply: error: {e}");
+        return 1;
     }
-    if a.wait {
-        eprintln!("note: --wait needs the supervisor driver, which is not built yet; not waiting");
+    let restarted = d.act(&report.kept);
+    let failed = if a.wait { d.ready() } else { 0 };
+    let changed = plan.services.len();
+    let unchanged = prepared.model.services.len().saturating_sub(
+        plan.services
+            .iter()
+            .filter(|s| prepared.model.services.iter().any(|m| m.id == s.id))
+            .count(),
+    );
+    out(&format!(
+        "{}\n",
+        summary_line(changed, restarted, unchanged, started.elapsed())
+    ));
+    if failed > 0 {
+        eprintln!("runitctl: apply: {failed} service(s) did not come up");
+        return 3;
     }
-    out(&format!("{}\n", report.summary_line()));
     0
 }

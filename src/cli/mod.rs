@@ -86,7 +86,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
             return code;
         }
     };
-    let g = &cli.global;
+    let mut global = cli.global;
+    // A relative --root would end up, relative, inside scripts and links: anchor it here.
+    if let Some(r) = global.root.take() {
+        global.root = Some(std::path::absolute(&r).unwrap_or(r));
+    }
+    let g = &global;
     match cli.command {
         Command::Check(a) => check::run(g, &a),
         Command::Render(a) => render::run(g, &a),

@@ -22,10 +22,11 @@ pub struct PlanArgs {
     pub show_secrets: bool,
 }
 
-/// A loaded spec's model and its owners' ids.
+/// A loaded spec's model, its owners' ids and whose supervisor it uses.
 pub(super) struct Prepared {
     pub model: Model,
     pub ids: OwnerIds,
+    pub supervisor: crate::spec::Supervisor,
 }
 
 /// Loads and validates the spec and builds the model, with `script_root` written into scripts.
@@ -58,7 +59,11 @@ fn prepare_as(
         eprintln!("{}: error: {e}", spec.display());
         1
     })?;
-    Ok(Prepared { model, ids })
+    Ok(Prepared {
+        model,
+        ids,
+        supervisor: loaded.spec.supervisor,
+    })
 }
 
 /// Observes `root` and diffs. `relocate_links`: `--root` (not `render --out`).

@@ -78,7 +78,14 @@ extern "C" {
 /// Runs `./check` with stdout closed; true when it is missing, exits 0, dies by a signal, or
 /// cannot be executed at all (runit's quirks: the failed exec still counts as available).
 pub fn check_script(name: &[u8]) -> bool {
-    match std::fs::metadata("check") {
+    check_in(None, name)
+}
+
+/// [`check_script`] for the service directory `dir` (None: the cwd), without changing the
+/// caller's cwd (the child changes into `dir` before exec).
+pub fn check_in(dir: Option<&std::path::Path>, name: &[u8]) -> bool {
+    let path = dir.map_or_else(|| "check".into(), |d| d.join("check"));
+    match std::fs::metadata(&path) {
         Ok(_) => {}
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return true,
         Err(e) => {
@@ -87,8 +94,11 @@ pub fn check_script(name: &[u8]) -> bool {
         }
     }
     let mut cmd = Command::new("./check");
-    // SAFETY: runs in the forked child before exec and only calls close and execve, which are
-    // async-signal-safe, on static C strings and the process's own `environ`; nothing is
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    // SAFETY: runs in the forked child (after std's chdir) before exec and only calls close and
+    // execve, which are async-signal-safe, on static C strings and the process's own `environ`; nothing is
     // allocated. If execve fails, std reports its errno to the parent and the child exits.
     unsafe {
         cmd.pre_exec(|| {

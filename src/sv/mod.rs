@@ -14,6 +14,7 @@ mod args;
 mod check;
 mod client;
 mod format;
+pub mod remote;
 mod report;
 mod run;
 mod service;

@@ -5,6 +5,7 @@
 
 pub mod ansible;
 pub mod apply;
+pub mod deploy;
 pub mod integrations;
 pub mod runit;
 pub mod schema;

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Benchmark of apply driving the supervisor, on N running services (default 1000), for each
+# backend in one run: `supervisor: embedded` (runitctl's runsvdir/runsv) and `supervisor: runit`
+# (Debian's runsvdir/runsv), side by side:
+#   cold    apply of N new services until every runsv answers (info);
+#   no-op   apply of the same spec while all N run (median of 7), and the same with
+#           --no-supervise (what plan + write cost without the driver);
+#   1-of-N  apply that changes one service's env (it is restarted; median of 7)
+#   restart that service restarted alone: `runitctl sv -w 7 restart` (event-driven waits) and
+#           Debian's `sv -w 7 restart` (polls every 420 ms); the target is 1-of-N ≈ restart;
+#   shutdown of the N services (info).
+# Prints each figure and the ratios. Not a test: nothing here asserts.
+#
+# Usage: bench/drive.sh [N]     BIN=path/to/runitctl to measure another build.
+# Needs: Debian's runit (/usr/bin/runsvdir, runsv, sv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+RUNS=${RUNS:-7}
+if [ -z "${BIN:-}" ]; then
+  cargo build --release --quiet
+  BIN=target/release/runitctl
+fi
+BIN=$(realpath "$BIN")
+for p in runsvdir runsv sv; do
+  [ -x /usr/bin/$p ] || { echo "bench: Debian's $p is missing" >&2; exit 1; }
+done
+ulimit -n 65536 2>/dev/null || true
+WORK=$(mktemp -d /tmp/drive-bench.XXXXXX)
+cleanup() {
+  for r in "$WORK"/*/root; do
+    [ -d "$r" ] && "$BIN" --root "$r" shutdown --timeout 5 >/dev/null 2>&1 || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# spec BACKEND VERSION: N services `exec sleep`, no logger; svc-0500 carries VERSION in its env.
+spec() {
+  printf 'project: bench\nsupervisor: %s\nservices:\n' "$1"
+  for i in $(seq -w 1 "$N"); do
+    if [ "$i" = "$(printf '%0*d' ${#N} $((N / 2)))" ]; then
+      printf '  svc-%s: { run: exec sleep 100000, log: false, env: { VERSION: "%s" } }\n' "$i" "$2"
+    else
+      printf '  svc-%s: { run: exec sleep 100000, log: false }\n' "$i"
+    fi
+  done
+}
+
+declare -A R
+# timed PAUSE CMD…: median seconds of RUNS runs of CMD (stdout dropped), PAUSE seconds before
+# each (past runsv's one-second restart floor when restarting).
+timed() {
+  local pause=$1 t0 t1
+  shift
+  for _ in $(seq "$RUNS"); do
+    sleep "$pause"
+    t0=$(now); "$@" > /dev/null; t1=$(now)
+    echo "$t1 - $t0" | bc
+  done | median
+}
+
+measure() { # BACKEND
+  local b=$1 d="$WORK/$1" mid t0 t1
+  mid=svc-$(printf '%0*d' ${#N} $((N / 2)))
+  mkdir -p "$d/root"
+  spec "$b" 0 > "$d/spec.yaml"
+  t0=$(now); "$BIN" --root "$d/root" apply "$d/spec.yaml" --timeout 120 > "$d/cold.out"; t1=$(now)
+  R[$b.cold]=$(echo "$t1 - $t0" | bc)
+  sleep 2
+  "$BIN" --root "$d/root" apply "$d/spec.yaml" | grep -q '^no changes' \
+    || { echo "bench: no-op apply changed something" >&2; exit 1; }
+  R[$b.noop]=$(timed 0 "$BIN" --root "$d/root" apply "$d/spec.yaml")
+  R[$b.files]=$(timed 0 "$BIN" --root "$d/root" apply "$d/spec.yaml" --no-supervise)
+  for v in $(seq "$RUNS"); do
+    spec "$b" "$v" > "$d/spec.yaml"
+    sleep 1.2
+    t0=$(now); "$BIN" --root "$d/root" apply "$d/spec.yaml" > "$d/one.out"; t1=$(now)
+    grep -q ', 1 restarted,' "$d/one.out" || { echo "bench: expected one restart" >&2; cat "$d/one.out" >&2; exit 1; }
+    echo "$t1 - $t0" | bc
+  done | median > "$d/one"
+  R[$b.one]=$(cat "$d/one")
+  R[$b.ours]=$(timed 1.2 "$BIN" sv -w 7 restart "$d/root/etc/service/$mid")
+  R[$b.debian]=$(timed 1.2 /usr/bin/sv -w 7 restart "$d/root/etc/service/$mid")
+  t0=$(now); "$BIN" --root "$d/root" shutdown --timeout 10 > /dev/null; t1=$(now)
+  R[$b.down]=$(echo "$t1 - $t0" | bc)
+}
+
+echo "binary: $BIN; $N services; median of $RUNS; $(nproc) cores, $(uname -r)"
+measure embedded
+measure runit
+ratio() { echo "scale=2; $1 / $2" | bc; }
+printf '%-44s %10s %10s %8s\n' "" embedded runit "emb/runit"
+for k in cold noop files one ours debian down; do
+  case $k in
+    cold) label="cold apply of $N (until all picked up)";;
+    noop) label="no-op apply, $N running";;
+    files) label="  the same with --no-supervise (files only)";;
+    down) label="shutdown of $N services";;
+    one) label="apply changing 1 of $N (1 restart)";;
+    ours) label="that restart alone: runitctl sv -w 7 restart";;
+    debian) label="that restart alone: Debian sv -w 7 restart";;
+  esac
+  printf '%-44s %9.3fs %9.3fs %8s\n' "$label" "${R[embedded.$k]}" "${R[runit.$k]}" \
+    "$(ratio "${R[embedded.$k]}" "${R[runit.$k]}")"
+done
+for b in embedded runit; do
+  printf '%s: 1-of-%s apply / restart alone (runitctl sv) = %s; / Debian sv = %s\n' "$b" "$N" \
+    "$(ratio "${R[$b.one]}" "${R[$b.ours]}")" "$(ratio "${R[$b.one]}" "${R[$b.debian]}")"
+done
