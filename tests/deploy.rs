@@ -8,7 +8,6 @@
 
 use crate::support::apply::{have_runit, Sandbox};
 use crate::support::deploy::{alive, inside, pid, run, running, runsvdirs_on, Teardown};
-use crate::support::status::embedded_svlogd_ready;
 use crate::support::wait_for;
 use std::time::Duration;
 
@@ -64,7 +63,7 @@ fn rotated(dir: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
-fn story(supervisor: &str, loggers: bool) {
+fn story(supervisor: &str) {
     let mut k = Knobs {
         worker: "exec sleep 1000",
         web_size: 1_000_000,
@@ -94,7 +93,7 @@ fn story(supervisor: &str, loggers: bool) {
         .map(|n| running(&s, &format!("etc/sv/{n}")))
         .collect();
     let api = running(&s, "home/deploy/sv/api");
-    let web_log = loggers.then(|| running(&s, "etc/sv/web/log"));
+    let web_log = running(&s, "etc/sv/web/log");
     assert_eq!(runsvdirs_on(&scan), 1);
 
     // 2. One run command edited: only that service restarts.
@@ -124,22 +123,16 @@ fn story(supervisor: &str, loggers: bool) {
     assert!(out.contains("web: logger HUPed"), "{out}");
     assert!(out.contains(", 0 restarted,"), "{out}");
     assert_eq!(pid(&s, "etc/sv/web"), Some(pids[0]));
-    if let Some(logger) = web_log {
-        assert_eq!(
-            pid(&s, "etc/sv/web/log"),
-            Some(logger),
-            "same logger process"
-        );
-        let dir = s.p("var/log/web");
-        let rot = wait_for(LIMIT, || (rotated(&dir) > 0).then_some(()));
-        assert!(rot.is_some(), "web's log never rotated at s2000");
-        let cur = std::fs::metadata(dir.join("current")).map_or(0, |m| m.len());
-        assert!(cur < 2200, "current is {cur} bytes, past the new size");
-    } else {
-        eprintln!(
-            "{supervisor}: embedded svlogd not built yet: logger pid and rotation not checked"
-        );
-    }
+    assert_eq!(
+        pid(&s, "etc/sv/web/log"),
+        Some(web_log),
+        "same logger process"
+    );
+    let dir = s.p("var/log/web");
+    let rot = wait_for(LIMIT, || (rotated(&dir) > 0).then_some(()));
+    assert!(rot.is_some(), "web's log never rotated at s2000");
+    let cur = std::fs::metadata(dir.join("current")).map_or(0, |m| m.len());
+    assert!(cur < 2200, "current is {cur} bytes, past the new size");
 
     // 4. Removed from the spec: stopped, definition gone, log dir kept.
     k.old = false;
@@ -170,9 +163,7 @@ fn story(supervisor: &str, loggers: bool) {
     if supervisor == "embedded" {
         assert!(out.contains("last exit exit 1"), "{out}");
     }
-    if loggers {
-        assert!(out.contains("broken-says-hi"), "its log lines: {out}");
-    }
+    assert!(out.contains("broken-says-hi"), "its log lines: {out}");
     assert!(!out.contains("web: not up"), "{out}");
 
     // 7. The same spec again: nothing written, nothing restarted, every pid the same.
@@ -202,7 +193,7 @@ fn story(supervisor: &str, loggers: bool) {
 
 #[test]
 fn deploy_story_embedded() {
-    story("embedded", embedded_svlogd_ready());
+    story("embedded");
 }
 
 #[test]
@@ -210,7 +201,7 @@ fn deploy_story_under_debian_runit() {
     if !have_runit("deploy_story_under_debian_runit") {
         return;
     }
-    story("runit", true);
+    story("runit");
 }
 
 #[test]
