@@ -169,6 +169,33 @@ fn syntax_error(src: &str, e: &saphyr::ScanError) -> SyntaxError {
     err
 }
 
+/// Whether `k` is YAML's merge key `<<`.
+fn is_merge_key(k: &Node) -> bool {
+    matches!(&k.value, Value::Scalar { text, kind: ScalarKind::Str } if text == "<<")
+}
+
+/// The entries a merge key's value brings: a mapping, or a list of mappings.
+fn merge_sources(v: Node) -> Result<Vec<(Node, Node)>, SyntaxError> {
+    let bad = |pos| SyntaxError {
+        pos,
+        message: "`<<` (YAML merge key) takes a mapping or a list of mappings".into(),
+    };
+    match v.value {
+        Value::Map(entries) => Ok(entries),
+        Value::Seq(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                match item.value {
+                    Value::Map(entries) => out.extend(entries),
+                    _ => return Err(bad(item.pos)),
+                }
+            }
+            Ok(out)
+        }
+        _ => Err(bad(v.pos)),
+    }
+}
+
 /// Character-indexed access to the source (saphyr's markers count characters, not bytes).
 struct Source<'a> {
     text: &'a str,
@@ -210,8 +237,21 @@ impl<'a> Source<'a> {
         let value = match &n.data {
             YamlData::Mapping(m) => {
                 let mut entries = Vec::with_capacity(m.len());
+                let mut merged = Vec::new();
                 for (k, v) in m {
-                    entries.push((self.convert(k)?, self.convert(v)?));
+                    let (k, v) = (self.convert(k)?, self.convert(v)?);
+                    if is_merge_key(&k) {
+                        merged.extend(merge_sources(v)?);
+                    } else {
+                        entries.push((k, v));
+                    }
+                }
+                // `<<: *base` (YAML's merge key): the mapping's own keys win, then earlier
+                // sources over later ones.
+                for (k, v) in merged {
+                    if !entries.iter().any(|(e, _)| e.text() == k.text()) {
+                        entries.push((k, v));
+                    }
                 }
                 Value::Map(entries)
             }
@@ -303,6 +343,43 @@ mod tests {
         assert_eq!(inner[1].1.text(), Some("1.10"));
         assert_eq!(inner[2].1.text(), Some("x y"));
         assert_eq!(inner[2].1.pos.width, 5);
+    }
+
+    #[test]
+    fn merge_keys_bring_entries_the_mapping_lacks() {
+        let src = "a: &a { user: www-data, cwd: /srv }\n\
+                   b: &b { env: { X: \"1\" }, cwd: /b }\n\
+                   one:\n  <<: *a\n  cwd: /own\n  run: x\n\
+                   two:\n  <<: [*b, *a]\n";
+        let root = parse(src).unwrap();
+        let m = map(&root);
+        let keys = |n: &Node| -> Vec<(String, String)> {
+            map(n)
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.text().map_or_else(|| v.describe(), str::to_string);
+                    (k.text().unwrap().to_string(), v)
+                })
+                .collect()
+        };
+        let one = keys(&m[2].1);
+        assert_eq!(
+            one.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["cwd", "run", "user"]
+        );
+        assert_eq!(one[0].1, "/own", "the mapping's own key wins");
+        let two = keys(&m[3].1);
+        assert_eq!(
+            two.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["env", "cwd", "user"]
+        );
+        assert_eq!(two[1].1, "/b", "an earlier source wins over a later one");
+        let e = parse("a:\n  <<: 3\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "`<<` (YAML merge key) takes a mapping or a list of mappings"
+        );
+        assert_eq!((e.pos.line, e.pos.col), (2, 7));
     }
 
     #[test]
