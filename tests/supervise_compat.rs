@@ -13,8 +13,12 @@ use runitctl::runit::status::State;
 
 const SIGNAL_TRAPPING_RUN: &str = "#!/bin/sh\nexec 2>&1\ntrap 'echo hup' HUP\n\
     trap 'echo alrm' ALRM\ntrap 'echo int' INT\necho start\nwhile :; do sleep 0.05; done\n";
-const TERM_IGNORING_RUN: &str =
-    "#!/bin/sh\nexec 2>&1\ntrap '' TERM\necho start\nwhile :; do sleep 0.05; done\n";
+/// Ignores TERM; creates `trapped` once it does (a TERM before that would kill it).
+const TERM_IGNORING_RUN: &str = "#!/bin/sh\nexec 2>&1\ntrap '' TERM\n: > trapped\necho start\n\
+    while :; do sleep 0.05; done\n";
+/// How long a supervisor may take to reach a state: generous, since the machine may be loaded
+/// (a deadline, never a sleep).
+const DEADLINE: Duration = Duration::from_secs(20);
 const LOG_RUN: &str = "#!/bin/sh\nexec cat >> out\n";
 
 /// Runs `f` for both implementations at once and returns (embedded, debian).
@@ -52,7 +56,7 @@ fn transcript(
     setup(&svc);
     let mut r = start_runsv(imp, &svc);
     assert!(
-        crate::support::wait_for(Duration::from_secs(5), || ready(&svc).then_some(())).is_some(),
+        crate::support::wait_for(DEADLINE, || ready(&svc).then_some(())).is_some(),
         "{imp:?}: service never became ready"
     );
     let mut out = Vec::new();
@@ -199,8 +203,8 @@ fn status_with_log_shows_both_parts() {
     script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
     script(&svc.join("log/run"), LOG_RUN);
     let _r = start_runsv(Imp::Embedded, &svc);
-    wait_status(&svc.join("log"), Duration::from_secs(5), |s| s.pid > 1).expect("log up");
-    wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).expect("main up");
+    wait_status(&svc.join("log"), DEADLINE, |s| s.pid > 1).expect("log up");
+    wait_status(&svc, DEADLINE, |s| s.pid > 1).expect("main up");
     let (out, rc) = sv(tmp.path(), &["status", "./svc"]);
     assert_eq!(rc, 0);
     assert_eq!(
@@ -233,12 +237,14 @@ fn compare_status(
         let (_tmp, svc) = service_dir();
         setup(&svc);
         let mut r = start_runsv(imp, &svc);
-        wait_status(&svc, Duration::from_secs(5), |s| {
-            s.state != State::Down || s.want == b'd'
-        })
-        .expect("settled");
+        wait_status(&svc, DEADLINE, |s| s.state != State::Down || s.want == b'd').expect("settled");
+        let run = std::fs::read_to_string(svc.join("run")).unwrap();
+        if run.contains(": > trapped") {
+            crate::support::wait_for(DEADLINE, || svc.join("trapped").exists().then_some(()))
+                .expect("the service ignores TERM");
+        }
         act(&svc);
-        wait_status(&svc, Duration::from_secs(5), done)
+        wait_status(&svc, DEADLINE, done)
             .unwrap_or_else(|| panic!("{label}: {imp:?} never reached the state"));
         let snap = snapshot(&svc);
         let _ = r.child.kill();
@@ -324,19 +330,16 @@ fn kill_during_finish_runs_finish_again_like_runit() {
             "#!/bin/sh\necho \"$1 $2\" >> finish.out\nsleep 0.3\n",
         );
         let mut r = start_runsv(imp, &svc);
-        wait_status(&svc, Duration::from_secs(5), |s| {
-            s.state == State::Run && s.pid > 1
-        })
-        .expect("up");
+        wait_status(&svc, DEADLINE, |s| s.state == State::Run && s.pid > 1).expect("up");
         control(&svc, b"d").unwrap();
-        wait_status(&svc, Duration::from_secs(5), |s| s.state == State::Finish).expect("finish");
+        wait_status(&svc, DEADLINE, |s| s.state == State::Finish).expect("finish");
         control(&svc, b"k").unwrap();
-        let out = crate::support::wait_for(Duration::from_secs(5), || {
+        let out = crate::support::wait_for(DEADLINE, || {
             let text = std::fs::read_to_string(svc.join("finish.out")).unwrap_or_default();
             (text.lines().count() >= 2).then_some(text)
         })
         .expect("finish ran twice");
-        wait_status(&svc, Duration::from_secs(5), |s| s.state == State::Down).expect("down");
+        wait_status(&svc, DEADLINE, |s| s.state == State::Down).expect("down");
         let _ = r.child.kill();
         let _ = r.child.wait();
         out

@@ -81,7 +81,7 @@ pub fn start_runsv(imp: Imp, dir: &Path) -> Running {
     c.arg(dir).stdout(Stdio::null());
     let r = spawn(c);
     assert!(
-        wait_for(Duration::from_secs(5), || ok_alive(dir).then_some(())).is_some(),
+        wait_for(Duration::from_secs(20), || ok_alive(dir).then_some(())).is_some(),
         "{imp:?} runsv did not open {}/supervise/ok",
         dir.display()
     );
