@@ -328,10 +328,15 @@ fn force_stop_kills_a_service_ignoring_term() {
     let (tmp, svc) = service_dir();
     script(
         &svc.join("run"),
-        "#!/bin/sh\ntrap '' TERM\nwhile :; do sleep 0.05; done\n",
+        "#!/bin/sh\ntrap '' TERM\n: > trapped\nwhile :; do sleep 0.05; done\n",
     );
     let _r = start_runsv(Imp::Embedded, &svc);
     let st = wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    // A TERM before the trap is set would simply end the shell.
+    wait_for(Duration::from_secs(20), || {
+        svc.join("trapped").exists().then_some(())
+    })
+    .expect("the service ignores TERM");
     let (out, rc) = sv(tmp.path(), &["-w", "2", "force-stop", "./svc"]);
     assert_eq!(rc, 1, "{out}");
     assert!(out.starts_with("kill: run: ./svc: (pid "), "{out}");
