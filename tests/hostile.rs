@@ -104,3 +104,42 @@ fn planted_run_link_is_replaced_and_outside_untouched() {
     assert_eq!(std::fs::read(api.join("env/TOKEN")).unwrap(), b"t\n");
     s.expect("plan", &[], 0);
 }
+
+/// `~deploy/log` (the parent of the user's log dirs, which runitctl does not manage) planted as
+/// a link to a directory outside: plan as root must not read through it (its diffs would show
+/// the outside files), and apply refuses it instead of writing outside.
+#[test]
+fn planted_log_parent_link_is_neither_read_nor_written_through() {
+    if !am_root("planted_log_parent_link_is_neither_read_nor_written_through") {
+        return;
+    }
+    let s = sandbox();
+    s.expect("apply", &["--no-supervise"], 0);
+    let o = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(o.path().join("api")).unwrap();
+    std::fs::write(o.path().join("api/config"), "s999 precious-config\n").unwrap();
+    let before = manifest(o.path());
+    let log = s.p("home/deploy/log");
+    std::fs::remove_dir_all(&log).unwrap();
+    symlink(o.path(), &log).unwrap();
+    std::os::unix::fs::lchown(&log, Some(NOBODY), Some(NOBODY)).unwrap();
+
+    let plan = s.expect("plan", &[], 2);
+    assert!(
+        !plan.contains("precious"),
+        "plan read through the link:\n{plan}"
+    );
+    assert!(
+        plan.contains("+ /home/deploy/log/api: create dir"),
+        "{plan}"
+    );
+    let out = s.run("apply", &["--no-supervise"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("refusing to follow a symlink"), "{err}");
+    assert_eq!(
+        manifest(o.path()),
+        before,
+        "a file outside the tree changed"
+    );
+}

@@ -69,11 +69,23 @@ fn observe_nodes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Resu
     let mut blocked: Vec<&Path> = Vec::new();
     // Collected in the model's (sorted) order, so building the map costs one comparison each.
     let mut nodes: Vec<(PathBuf, Found)> = Vec::with_capacity(model.tree.len());
+    let mut ancestors = AncestorLinks::default();
     for (path, node) in &model.tree {
         while blocked.last().is_some_and(|b| !path.starts_with(b)) {
             blocked.pop();
         }
         let is_dir = matches!(node.kind, NodeKind::Dir);
+        // Containers and log dirs sit below directories the model does not manage (`/home/u`,
+        // `~/log`): a link planted there by a user would lead plan to read, and show in its
+        // diffs, files outside the tree. What lies beyond such a link counts as missing.
+        let top = matches!(node.class, FileClass::Root | FileClass::LogDir);
+        if blocked.is_empty() && top && ancestors.untrusted_link_above(root, path) {
+            nodes.push((path.clone(), Found::Missing));
+            if is_dir {
+                blocked.push(path);
+            }
+            continue;
+        }
         if !blocked.is_empty() {
             nodes.push((path.clone(), Found::Missing));
             if is_dir {
@@ -108,6 +120,34 @@ fn observe_nodes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Resu
     }
     obs.nodes = nodes.into_iter().collect();
     Ok(())
+}
+
+/// Which unmanaged ancestors of the observed paths are symlinks planted where a non-root user
+/// could have put them (in a directory that is not root-only); memoised per ancestor.
+#[derive(Default)]
+struct AncestorLinks {
+    seen: HashMap<PathBuf, bool>,
+}
+
+impl AncestorLinks {
+    /// Whether a directory between the root and `path` (exclusive) is such a link. The root
+    /// itself (`--root DIR`, or `/`) is the operator's and is trusted.
+    fn untrusted_link_above(&mut self, root: Option<&Path>, path: &Path) -> bool {
+        let mut ancestors: Vec<&Path> = path.ancestors().skip(1).collect();
+        ancestors.retain(|a| a.parent().is_some());
+        ancestors.reverse();
+        for a in ancestors {
+            let bad = *self.seen.entry(a.to_path_buf()).or_insert_with(|| {
+                let disk = disk_path(root, a);
+                fs::symlink_metadata(&disk)
+                    .is_ok_and(|m| m.file_type().is_symlink() && !trusted_parent(&disk))
+            });
+            if bad {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// A dir whose entries only root can change.
