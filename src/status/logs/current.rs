@@ -27,7 +27,7 @@ pub enum Change {
 impl Current {
     /// Opens `dir/current`; None when it does not exist (yet).
     pub fn open(dir: &Path) -> io::Result<Option<Current>> {
-        match File::open(dir.join("current")) {
+        match super::files::open_log_file(&dir.join("current")) {
             Ok(file) => {
                 let m = file.metadata()?;
                 Ok(Some(Current {

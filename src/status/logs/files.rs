@@ -40,13 +40,24 @@ pub fn log_files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Opens a log file without following a link in its place: a user who owns a log directory
+/// must not make `runitctl logs`, run as root, print a file outside it.
+pub fn open_log_file(path: &Path) -> io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
 /// A rotated file's lines (decompressed when it starts with gzip's magic).
 pub fn read_rotated(path: &Path) -> io::Result<Vec<u8>> {
-    let bytes = std::fs::read(path)?;
+    let mut bytes = Vec::new();
+    open_log_file(path)?.read_to_end(&mut bytes)?;
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(bytes);
     }
-    let file = std::fs::File::open(path)?;
+    let file = open_log_file(path)?;
     let mut child = Command::new("gzip")
         .arg("-dc")
         .stdin(file)
@@ -101,6 +112,18 @@ mod tests {
                 "current"
             ]
         );
+    }
+
+    #[test]
+    fn links_in_place_of_log_files_are_not_followed() {
+        let t = tempfile::tempdir().unwrap();
+        let secret = t.path().join("secret");
+        std::fs::write(&secret, "precious\n").unwrap();
+        let rotated = t.path().join("@400000006b048aed3818503c.s");
+        std::os::unix::fs::symlink(&secret, &rotated).unwrap();
+        std::os::unix::fs::symlink(&secret, t.path().join("current")).unwrap();
+        assert!(read_rotated(&rotated).is_err());
+        assert!(super::super::current::Current::open(t.path()).is_err());
     }
 
     #[test]
