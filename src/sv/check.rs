@@ -84,6 +84,12 @@ pub fn check_script(name: &[u8]) -> bool {
 /// [`check_script`] for the service directory `dir` (None: the cwd), without changing the
 /// caller's cwd (the child changes into `dir` before exec).
 pub fn check_in(dir: Option<&std::path::Path>, name: &[u8]) -> bool {
+    check_in_as(dir, name, None)
+}
+
+/// [`check_in`], running `./check` as `ids` (uid, gid) when given: runitctl's driver, as root,
+/// runs a user's check script as that user, never as root.
+pub fn check_in_as(dir: Option<&std::path::Path>, name: &[u8], ids: Option<(u32, u32)>) -> bool {
     let path = dir.map_or_else(|| "check".into(), |d| d.join("check"));
     match std::fs::metadata(&path) {
         Ok(_) => {}
@@ -96,6 +102,10 @@ pub fn check_in(dir: Option<&std::path::Path>, name: &[u8]) -> bool {
     let mut cmd = Command::new("./check");
     if let Some(d) = dir {
         cmd.current_dir(d);
+    }
+    if let Some((uid, gid)) = ids {
+        // std drops supplementary groups (setgroups(0)) before setgid/setuid when root.
+        cmd.gid(gid).uid(uid);
     }
     // SAFETY: runs in the forked child (after std's chdir) before exec and only calls close and
     // execve, which are async-signal-safe, on static C strings and the process's own `environ`; nothing is
