@@ -157,6 +157,9 @@ pub fn ensure(
         .stderr(err);
     clean_child(&mut cmd, true);
     let child = cmd.spawn().map_err(|e| match backend {
+        Backend::Runit if e.kind() == std::io::ErrorKind::NotFound => "cannot start runsvdir \
+            (supervisor: runit): no runsvdir on PATH; install runit, or set `supervisor: embedded`"
+            .to_string(),
         Backend::Runit => format!("cannot start runsvdir (supervisor: runit) from PATH: {e}"),
         Backend::Embedded(exe) => format!("cannot start {} runsvdir: {e}", exe.display()),
     })?;
