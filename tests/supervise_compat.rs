@@ -317,6 +317,25 @@ fn status_bytes_and_stat_equal_debians() {
     );
 }
 
+/// Waits until runsv has read every byte written to `svc/supervise/control` (FIONREAD on a
+/// non-blocking reader only peeks; it takes nothing).
+fn consumed(svc: &Path) {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let peek = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(svc.join("supervise/control"))
+        .unwrap();
+    let done = crate::support::wait_for(DEADLINE, || {
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one c_int through the valid pointer; the fd is open.
+        let rc = unsafe { libc::ioctl(peek.as_raw_fd(), libc::FIONREAD, &mut n) };
+        (rc == 0 && n == 0).then_some(())
+    });
+    assert!(done.is_some(), "runsv never read its control FIFO");
+}
+
 #[test]
 fn kill_during_finish_runs_finish_again_like_runit() {
     if !debian_runit("kill_during_finish_runs_finish_again_like_runit") {
@@ -327,13 +346,21 @@ fn kill_during_finish_runs_finish_again_like_runit() {
         script(&svc.join("run"), "#!/bin/sh\nexec sleep 100\n");
         script(
             &svc.join("finish"),
-            "#!/bin/sh\necho \"$1 $2\" >> finish.out\nsleep 0.3\n",
+            // The first finish lasts until the test has sent `k` (a fixed sleep could end
+            // before `k` arrives on a loaded machine); the second returns at once.
+            "#!/bin/sh\necho \"$1 $2\" >> finish.out\n[ -e once ] && exit 0\n: > once\n\
+             while [ ! -e go ]; do sleep 0.05; done\n",
         );
         let mut r = start_runsv(imp, &svc);
         wait_status(&svc, DEADLINE, |s| s.state == State::Run && s.pid > 1).expect("up");
         control(&svc, b"d").unwrap();
-        wait_status(&svc, DEADLINE, |s| s.state == State::Finish).expect("finish");
+        wait_status(&svc, DEADLINE, |s| s.state == State::Finish && s.pid > 1).expect("finish");
+        // `k` must find finish running (not merely state = finish before its fork).
+        crate::support::wait_for(DEADLINE, || svc.join("once").exists().then_some(()))
+            .expect("finish started");
         control(&svc, b"k").unwrap();
+        consumed(&svc);
+        std::fs::write(svc.join("go"), "").unwrap();
         let out = crate::support::wait_for(DEADLINE, || {
             let text = std::fs::read_to_string(svc.join("finish.out")).unwrap_or_default();
             (text.lines().count() >= 2).then_some(text)
