@@ -3,12 +3,9 @@
 
 /// The value of `s` if it is all digits (saturating), else None.
 pub fn scan_whole(s: &[u8]) -> Option<u64> {
-    if !s.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    Some(s.iter().fold(0u64, |n, c| {
-        n.saturating_mul(10).saturating_add(u64::from(c - b'0'))
-    }))
+    s.iter()
+        .all(u8::is_ascii_digit)
+        .then(|| crate::runit::getopt::scan_ulong(s))
 }
 
 #[cfg(test)]

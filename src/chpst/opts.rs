@@ -3,8 +3,9 @@
 
 use super::num::scan_whole;
 use super::plan::{Limit, Lock, Plan, Res};
+use crate::runit::getopt::{getopt, Opt};
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// Why the command line is unusable.
 #[derive(Debug, PartialEq, Eq)]
@@ -21,43 +22,21 @@ const WITH_VALUE: &[u8] = b"uUbemdopfcrt/nlL";
 /// Parses argv after argv[0].
 pub fn parse(argv: &[OsString]) -> Result<Plan, Bad> {
     let mut plan = Plan::default();
-    let mut i = 0;
-    while i < argv.len() {
-        let a = argv[i].as_bytes();
-        if a == b"--" {
-            i += 1;
-            break;
+    let (opts, first) = getopt(argv, WITH_VALUE);
+    for o in opts {
+        match o {
+            Opt::Value(c, value) => option(&mut plan, c, OsString::from_vec(value))?,
+            Opt::Missing(c) => return Err(Bad::NeedsArg(c)),
+            Opt::Flag(b'v') => plan.verbose = true,
+            Opt::Flag(b'P') => plan.setsid = true,
+            Opt::Flag(b'0') => plan.close[0] = true,
+            Opt::Flag(b'1') => plan.close[1] = true,
+            Opt::Flag(b'2') => plan.close[2] = true,
+            Opt::Flag(b'V') => return Err(Bad::Version),
+            Opt::Flag(other) => return Err(Bad::Illegal(other)),
         }
-        if a.len() < 2 || a[0] != b'-' {
-            break;
-        }
-        let mut j = 1;
-        while j < a.len() {
-            let c = a[j];
-            if WITH_VALUE.contains(&c) {
-                let value: OsString = if j + 1 < a.len() {
-                    std::ffi::OsStr::from_bytes(&a[j + 1..]).to_owned()
-                } else {
-                    i += 1;
-                    argv.get(i).cloned().ok_or(Bad::NeedsArg(c))?
-                };
-                option(&mut plan, c, value)?;
-                break;
-            }
-            match c {
-                b'v' => plan.verbose = true,
-                b'P' => plan.setsid = true,
-                b'0' => plan.close[0] = true,
-                b'1' => plan.close[1] = true,
-                b'2' => plan.close[2] = true,
-                b'V' => return Err(Bad::Version),
-                other => return Err(Bad::Illegal(other)),
-            }
-            j += 1;
-        }
-        i += 1;
     }
-    plan.prog = argv[i..].to_vec();
+    plan.prog = argv[first..].to_vec();
     if plan.prog.is_empty() {
         return Err(Bad::Usage);
     }

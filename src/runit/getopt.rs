@@ -1,6 +1,7 @@
 //! POSIX getopt as runit's programs use it: clustered flags (`-ttv`), values attached (`-l50`)
 //! or in the next argument (`-l 50`), `--` ends the options, the first non-option starts the
-//! operands. The caller decides what each letter means.
+//! operands. The caller decides what each letter means. Also djb's `scan_ulong`, which
+//! runit's programs use to read numbers.
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
@@ -47,6 +48,15 @@ pub fn getopt(args: &[OsString], with_value: &[u8]) -> (Vec<Opt>, usize) {
         i += 1;
     }
     (opts, i)
+}
+
+/// djb's `scan_ulong`: the value of the leading decimal digits (0 if none), saturating.
+pub fn scan_ulong(s: &[u8]) -> u64 {
+    s.iter()
+        .take_while(|c| c.is_ascii_digit())
+        .fold(0u64, |n, c| {
+            n.saturating_mul(10).saturating_add(u64::from(c - b'0'))
+        })
 }
 
 #[cfg(test)]

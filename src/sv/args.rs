@@ -2,8 +2,9 @@
 //! options `-v`, `-w SEC` (implies `-v`), `-V`; clustered (`-vw5`); parsing stops at the first
 //! non-option or after `--`. Numbers parse like djb's `scan_ulong` (leading digits, else 0).
 
+pub use crate::runit::getopt::scan_ulong;
+use crate::runit::getopt::{getopt, Opt};
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
 
 /// Parsed invocation.
 #[derive(Debug, PartialEq, Eq)]
@@ -28,57 +29,26 @@ pub enum Bad {
 
 /// Parses argv after argv[0].
 pub fn parse(argv: &[OsString]) -> Result<Args, Bad> {
+    let (opts, first) = getopt(argv, b"w");
     let mut args = Args {
         verbose: false,
         wait: None,
         rest: Vec::new(),
     };
-    let mut i = 0;
-    while i < argv.len() {
-        let a = argv[i].as_bytes();
-        if a == b"--" {
-            i += 1;
-            break;
-        }
-        if a.len() < 2 || a[0] != b'-' {
-            break;
-        }
-        let mut j = 1;
-        while j < a.len() {
-            match a[j] {
-                b'v' => args.verbose = true,
-                b'V' => return Err(Bad::Version),
-                b'w' => {
-                    let value = if j + 1 < a.len() {
-                        &a[j + 1..]
-                    } else {
-                        i += 1;
-                        match argv.get(i) {
-                            Some(v) => v.as_bytes(),
-                            None => return Err(Bad::NeedsArg(b'w')),
-                        }
-                    };
-                    args.wait = Some(scan_ulong(value));
-                    args.verbose = true;
-                    break;
-                }
-                c => return Err(Bad::Illegal(c)),
+    for o in opts {
+        match o {
+            Opt::Flag(b'v') => args.verbose = true,
+            Opt::Flag(b'V') => return Err(Bad::Version),
+            Opt::Flag(c) => return Err(Bad::Illegal(c)),
+            Opt::Value(_, value) => {
+                args.wait = Some(scan_ulong(&value));
+                args.verbose = true;
             }
-            j += 1;
+            Opt::Missing(c) => return Err(Bad::NeedsArg(c)),
         }
-        i += 1;
     }
-    args.rest = argv[i..].to_vec();
+    args.rest = argv[first..].to_vec();
     Ok(args)
-}
-
-/// djb's `scan_ulong`: the value of the leading decimal digits (0 if none), saturating.
-pub fn scan_ulong(s: &[u8]) -> u64 {
-    s.iter()
-        .take_while(|c| c.is_ascii_digit())
-        .fold(0u64, |n, c| {
-            n.saturating_mul(10).saturating_add(u64::from(c - b'0'))
-        })
 }
 
 #[cfg(test)]

@@ -110,13 +110,9 @@ fn nonzero(n: usize, default: usize) -> usize {
     }
 }
 
-/// runit's `scan_ulong`: leading decimal digits, 0 when there are none.
+/// runit's `scan_ulong` as a size: leading decimal digits, 0 when there are none.
 pub fn scan(s: &[u8]) -> usize {
-    let mut n: usize = 0;
-    for &c in s.iter().take_while(|c| c.is_ascii_digit()) {
-        n = n.saturating_mul(10).saturating_add((c - b'0') as usize);
-    }
-    n
+    usize::try_from(crate::runit::getopt::scan_ulong(s)).unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]
