@@ -320,7 +320,15 @@ fn logger_killed_repeatedly_loses_nothing() {
         let Some(pid) = wait_for(LIMIT, || logger_pid(&svc, r.pid()).filter(|p| *p != last)) else {
             break;
         };
-        std::thread::sleep(Duration::from_millis(40));
+        // Kill it while it is working: once it has written more since the last kill.
+        let seen = std::fs::metadata(main.join("current")).map_or(0, |m| m.len());
+        let grew = wait_for(Duration::from_secs(5), || {
+            let now = std::fs::metadata(main.join("current")).map_or(0, |m| m.len());
+            (now != seen).then_some(())
+        });
+        if grew.is_none() {
+            break; // the service has written everything
+        }
         if logger_pid(&svc, r.pid()) == Some(pid) {
             nix::sys::signal::kill(
                 nix::unistd::Pid::from_raw(pid),
