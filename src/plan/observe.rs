@@ -133,20 +133,23 @@ impl AncestorLinks {
     /// Whether a directory between the root and `path` (exclusive) is such a link. The root
     /// itself (`--root DIR`, or `/`) is the operator's and is trusted.
     fn untrusted_link_above(&mut self, root: Option<&Path>, path: &Path) -> bool {
-        let mut ancestors: Vec<&Path> = path.ancestors().skip(1).collect();
-        ancestors.retain(|a| a.parent().is_some());
+        // Below `/`, outermost first; most lookups hit the memo (log dirs share `/var/log`).
+        let mut ancestors: Vec<&Path> = path
+            .ancestors()
+            .skip(1)
+            .filter(|a| a.parent().is_some())
+            .collect();
         ancestors.reverse();
-        for a in ancestors {
-            let bad = *self.seen.entry(a.to_path_buf()).or_insert_with(|| {
-                let disk = disk_path(root, a);
-                fs::symlink_metadata(&disk)
-                    .is_ok_and(|m| m.file_type().is_symlink() && !trusted_parent(&disk))
-            });
-            if bad {
-                return true;
+        ancestors.into_iter().any(|a| {
+            if let Some(bad) = self.seen.get(a) {
+                return *bad;
             }
-        }
-        false
+            let disk = disk_path(root, a);
+            let bad = fs::symlink_metadata(&disk)
+                .is_ok_and(|m| m.file_type().is_symlink() && !trusted_parent(&disk));
+            self.seen.insert(a.to_path_buf(), bad);
+            bad
+        })
     }
 }
 
