@@ -150,7 +150,7 @@ fn an_ordinary_user_applies_into_a_sandbox_and_is_told_once_about_owners() {
     std::fs::set_permissions(s.tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     std::os::unix::fs::chown(&s.root, Some(NOBODY), Some(NOBODY)).unwrap();
     let run = |cmd: &str| {
-        Command::new(crate::support::bin())
+        Command::new(crate::support::bin_for_anyone())
             .arg("--root")
             .arg(&s.root)
             .arg(cmd)

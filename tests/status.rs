@@ -310,7 +310,7 @@ fn a_user_who_may_not_read_supervise_gets_unknown_and_exit_1() {
     }
     let out = Command::new("/usr/bin/chpst")
         .args(["-u", "nobody"])
-        .arg(bin())
+        .arg(crate::support::bin_for_anyone())
         .arg("status")
         .arg(s.p("etc/service"))
         .arg("--json")

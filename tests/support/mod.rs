@@ -20,6 +20,43 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_runitctl"))
 }
 
+/// The binary at a path every user can reach, for tests that run it as another user (`nobody`):
+/// the checkout may sit in a directory only its owner can enter (`mktemp -d` makes them 0700).
+/// A hard link (a copy across filesystems) in a 0755 directory named after the build, made once
+/// and reused; `chpst` beside it is a link to it.
+pub fn bin_for_anyone() -> PathBuf {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let m = std::fs::metadata(bin()).expect("built binary");
+        let dir = std::env::temp_dir().join(format!(
+            "runitctl-test-bin-{}-{}-{}",
+            m.ino(),
+            m.mtime(),
+            m.mtime_nsec()
+        ));
+        let exe = dir.join("runitctl");
+        if !exe.exists() {
+            let tmp =
+                std::env::temp_dir().join(format!("runitctl-test-bin.{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&tmp);
+            std::fs::create_dir(&tmp).unwrap();
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let t = tmp.join("runitctl");
+            if std::fs::hard_link(bin(), &t).is_err() {
+                std::fs::copy(bin(), &t).unwrap();
+            }
+            std::os::unix::fs::symlink("runitctl", tmp.join("chpst")).unwrap();
+            // Another test binary may have won the race; either copy is the same build.
+            if std::fs::rename(&tmp, &dir).is_err() {
+                let _ = std::fs::remove_dir_all(&tmp);
+            }
+        }
+        dir
+    })
+    .join("runitctl")
+}
+
 /// Polls `f` every few milliseconds until it returns Some or `limit` passes.
 pub fn wait_for<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = Instant::now() + limit;
