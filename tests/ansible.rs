@@ -252,7 +252,13 @@ fn community_runit_module_controls_a_service_under_the_embedded_runsv() {
     assert!(started > 1 && started != first, "{r}");
     assert_eq!(r["start"]["sv"]["state"], "started", "{r}");
     assert_eq!(r["restart"]["changed"], true, "{r}");
-    let restarted = pid_of(&sv_line("restart"));
+    // `start` and `restart` come within a second, so runsv holds the restart for its
+    // one-second floor (`down, want up` right after the module returns, as under runit):
+    // wait for the new process rather than trust the status line taken at once.
+    let st = wait_for(Duration::from_secs(10), || {
+        status(&svc).filter(|st| st.pid > 1 && st.pid != started)
+    });
+    let restarted = st.map_or_else(|| pid_of(&sv_line("restart")), |st| st.pid);
     assert!(
         restarted > 1 && restarted != started,
         "restart: new pid: {r}"
