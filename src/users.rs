@@ -1,12 +1,14 @@
 //! The user database: who an account is (uid, gid, groups, home).
 //!
-//! [`SystemUsers`] asks the host (NSS through `getpwnam`/`getgrnam`/`getgrouplist`).
+//! [`SystemUsers`] asks the host (NSS through `getpwnam`/`getgrnam`/`getgrouplist`), once per
+//! question per process.
 //! [`FileUsers`] reads passwd/group files, so golden tests render the same tree on every machine.
 //! Everything that needs a uid, a gid, a group list or a home directory goes through [`UserDb`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 /// One passwd entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,32 +44,103 @@ fn from_nix(u: nix::unistd::User) -> UserEntry {
     }
 }
 
+/// What this process has asked the host so far. A run asks for the same few accounts once per
+/// service (1,000 services read /etc/passwd 1,000 times without it); the database is taken as
+/// fixed for the life of one command.
+#[derive(Default)]
+struct Memo {
+    by_name: HashMap<String, Option<UserEntry>>,
+    by_uid: HashMap<u32, Option<UserEntry>>,
+    gid_of: HashMap<String, Option<u32>>,
+    group_of: HashMap<u32, Option<String>>,
+    groups_of: HashMap<(String, u32), Vec<String>>,
+}
+
+/// The answer for `key` in the memo's `map`, asking `ask` once.
+fn memo<K: Eq + std::hash::Hash, V: Clone>(
+    map: impl Fn(&mut Memo) -> &mut HashMap<K, V>,
+    key: K,
+    ask: impl FnOnce() -> V,
+) -> V {
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let lock = MEMO.get_or_init(Mutex::default);
+    if let Some(v) = map(&mut lock.lock().unwrap_or_else(|e| e.into_inner())).get(&key) {
+        return v.clone();
+    }
+    // Asked without the lock held: `groups_of` asks `group_name` inside.
+    let v = ask();
+    let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+    map(&mut guard).entry(key).or_insert(v).clone()
+}
+
 impl UserDb for SystemUsers {
     fn user_by_name(&self, name: &str) -> Option<UserEntry> {
-        nix::unistd::User::from_name(name)
-            .ok()
-            .flatten()
-            .map(from_nix)
+        memo(
+            |m| &mut m.by_name,
+            name.to_string(),
+            || {
+                nix::unistd::User::from_name(name)
+                    .ok()
+                    .flatten()
+                    .map(from_nix)
+            },
+        )
     }
     fn user_by_uid(&self, uid: u32) -> Option<UserEntry> {
-        nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-            .ok()
-            .flatten()
-            .map(from_nix)
+        memo(
+            |m| &mut m.by_uid,
+            uid,
+            || {
+                nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
+                    .ok()
+                    .flatten()
+                    .map(from_nix)
+            },
+        )
     }
     fn group_gid(&self, name: &str) -> Option<u32> {
-        nix::unistd::Group::from_name(name)
-            .ok()
-            .flatten()
-            .map(|g| g.gid.as_raw())
+        memo(
+            |m| &mut m.gid_of,
+            name.to_string(),
+            || {
+                nix::unistd::Group::from_name(name)
+                    .ok()
+                    .flatten()
+                    .map(|g| g.gid.as_raw())
+            },
+        )
     }
     fn group_name(&self, gid: u32) -> Option<String> {
-        nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid))
-            .ok()
-            .flatten()
-            .map(|g| g.name)
+        memo(
+            |m| &mut m.group_of,
+            gid,
+            || {
+                nix::unistd::Group::from_gid(nix::unistd::Gid::from_raw(gid))
+                    .ok()
+                    .flatten()
+                    .map(|g| g.name)
+            },
+        )
     }
     fn groups_of(&self, user: &UserEntry) -> Vec<String> {
+        let key = (user.name.clone(), user.gid);
+        memo(|m| &mut m.groups_of, key, || self.ask_groups_of(user))
+    }
+    fn current(&self) -> UserEntry {
+        let uid = nix::unistd::geteuid().as_raw();
+        self.user_by_uid(uid).unwrap_or_else(|| UserEntry {
+            name: uid.to_string(),
+            uid,
+            gid: nix::unistd::getegid().as_raw(),
+            home: std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("/")),
+        })
+    }
+}
+
+impl SystemUsers {
+    fn ask_groups_of(&self, user: &UserEntry) -> Vec<String> {
         let mut names = vec![self
             .group_name(user.gid)
             .unwrap_or_else(|| user.gid.to_string())];
@@ -85,17 +158,6 @@ impl UserDb for SystemUsers {
             }
         }
         names
-    }
-    fn current(&self) -> UserEntry {
-        let uid = nix::unistd::geteuid().as_raw();
-        self.user_by_uid(uid).unwrap_or_else(|| UserEntry {
-            name: uid.to_string(),
-            uid,
-            gid: nix::unistd::getegid().as_raw(),
-            home: std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("/")),
-        })
     }
 }
 
