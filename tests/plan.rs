@@ -5,6 +5,7 @@
 use crate::support::apply::{manifest, Sandbox};
 use crate::support::schema;
 use serde_json::Value;
+use std::time::Duration;
 
 pub const SPEC: &str = "\
 project: shop
@@ -388,4 +389,76 @@ fn render_out_writes_an_unrelocated_tree() {
     assert!(!run.contains(out.to_str().unwrap()), "{run}");
     assert!(run.contains("/home/deploy/service"), "{run}");
     assert!(out.join("var/log/web/config").is_file());
+}
+
+/// Whether apply's stat cache for project `shop` holds an entry for each of `paths`.
+fn cached(s: &Sandbox, paths: &[&str]) -> bool {
+    let Ok(bytes) = std::fs::read(s.p("var/cache/runitctl/shop.stat")) else {
+        return false;
+    };
+    paths.iter().all(|p| {
+        let p = s.p(p);
+        let needle = p.as_os_str().as_encoded_bytes();
+        bytes.windows(needle.len()).any(|w| w == needle)
+    })
+}
+
+/// With every path in the stat cache, edits that keep each file's size and inode (rewritten in
+/// place, chmod, a link re-pointed at a same-length target, a file added to a dir) are still
+/// seen by plan and repaired by apply.
+#[test]
+fn the_stat_cache_never_hides_drift() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let s = Sandbox::new(SPEC);
+    s.expect("apply", &["--no-supervise"], 0);
+    let good = manifest(&s.root);
+    let paths = [
+        "etc/sv/web/run",
+        "etc/sv/web/env/RAILS_ENV",
+        "etc/sv/web/env",
+        "etc/sv/worker/run",
+        "etc/service/web",
+    ];
+    // A path enters the cache once it is more than a second old: apply again until it has.
+    let warm = crate::support::wait_for(Duration::from_secs(20), || {
+        s.expect("apply", &["--no-supervise"], 0);
+        cached(&s, &paths).then_some(())
+    });
+    assert!(warm.is_some(), "the stat cache never filled");
+    let dir = std::fs::metadata(s.p("var/cache/runitctl")).unwrap();
+    let file = std::fs::metadata(s.p("var/cache/runitctl/shop.stat")).unwrap();
+    assert_eq!((dir.mode() & 0o777, file.mode() & 0o777), (0o700, 0o600));
+    assert_eq!(
+        manifest(&s.root),
+        good,
+        "refreshing the cache changed the tree"
+    );
+    s.expect("plan", &[], 0);
+
+    let run = std::fs::read_to_string(s.p("etc/sv/web/run")).unwrap();
+    let edited = run.replace("sleep 3600", "sleep 3601");
+    assert_ne!(run, edited);
+    std::fs::write(s.p("etc/sv/web/run"), &edited).unwrap();
+    std::fs::write(s.p("etc/sv/web/env/RAILS_ENV"), "productioN\n").unwrap();
+    std::fs::write(s.p("etc/sv/web/env/EXTRA"), "1\n").unwrap();
+    let p = std::fs::Permissions::from_mode(0o700);
+    std::fs::set_permissions(s.p("etc/sv/worker/run"), p).unwrap();
+    let link = s.p("etc/service/web");
+    let target = std::fs::read_link(&link).unwrap();
+    let other = target.with_file_name("wex");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&other, &link).unwrap();
+    let plan = s.expect("plan", &[], 2);
+    for expect in [
+        "-exec chpst -e ./env sleep 3601",
+        "/etc/sv/web/env/RAILS_ENV: changed (11 → 11 bytes)",
+        "/etc/sv/web/env/EXTRA: remove file",
+        "/etc/sv/worker/run: mode 0700 → 0755",
+        "/etc/service/web: link → ",
+    ] {
+        assert!(plan.contains(expect), "plan lacks `{expect}`:\n{plan}");
+    }
+    s.expect("apply", &["--no-supervise"], 0);
+    assert_eq!(manifest(&s.root), good, "not repaired");
+    s.expect("plan", &[], 0);
 }

@@ -10,10 +10,11 @@
 //! restarts/HUPs the plan derived, and with `--wait` wait for every service to be up
 //! ([`crate::drive`]). Ends with one summary line.
 
-use super::plan::{make_plan, out, prepare, print_plan};
+use super::plan::{make_plan, make_plan_cached, out, prepare, print_plan};
 use super::{Format, Global};
 use crate::apply::{self, ApplyOptions};
 use crate::drive::{summary_line, Backend, Driver};
+use crate::plan::StatCache;
 use crate::spec::Supervisor;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -69,7 +70,7 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
             return 1;
         }
     };
-    let plan = match make_plan(&prepared, root, true) {
+    let (plan, seen) = match make_plan_cached(&prepared, root, true) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -97,6 +98,14 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
     };
     for k in &report.kept {
         eprintln!("warning: {k}");
+    }
+    // What this apply changed no longer matches its entry (new inode or ctime), so the cache
+    // is saved as observed, when observe read something it did not have. Failing to save only
+    // makes the next plan read more.
+    if seen.learned() {
+        if let Some(f) = StatCache::file(root, &prepared.model.project, true) {
+            let _ = seen.save(&f);
+        }
     }
     let Some(d) = driver.as_mut() else {
         if a.wait {

@@ -3,7 +3,7 @@
 
 use super::{Format, Global};
 use crate::model::{self, Model, ModelOptions};
-use crate::plan::{self, OwnerIds, Plan, TextOptions};
+use crate::plan::{self, OwnerIds, Plan, StatCache, TextOptions};
 use crate::users::{SystemUsers, UserDb};
 use std::path::{Path, PathBuf};
 
@@ -72,20 +72,36 @@ pub(super) fn make_plan(
     root: Option<&Path>,
     relocate_links: bool,
 ) -> Result<Plan, i32> {
+    make_plan_cached(p, root, relocate_links).map(|(plan, _)| plan)
+}
+
+/// [`make_plan`] reading through the project's stat cache (for `--root` or the host, not
+/// `render --out`); also returns what observe read, for apply to save as the next cache.
+pub(super) fn make_plan_cached(
+    p: &Prepared,
+    root: Option<&Path>,
+    relocate_links: bool,
+) -> Result<(Plan, StatCache), i32> {
+    let cache = match StatCache::file(root, &p.model.project, false) {
+        Some(f) if relocate_links => StatCache::load(&f),
+        _ => StatCache::default(),
+    };
     let is_root = nix::unistd::geteuid().is_root();
-    let obs = plan::observe_with(
+    let mut obs = plan::observe_with(
         root,
         &p.model,
         p.ids.clone(),
         is_root,
         relocate_links,
         &SystemUsers,
+        &cache,
     )
     .map_err(|e| {
         eprintln!("runitctl: error: {e}");
         1
     })?;
-    Ok(plan::diff(&p.model, &obs))
+    let plan = plan::diff(&p.model, &obs);
+    Ok((plan, std::mem::take(&mut obs.seen)))
 }
 
 /// Prints the plan in `format` to stdout (a closed pipe, as with `| head`, is not an error).

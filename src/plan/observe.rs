@@ -14,7 +14,8 @@ use super::marker::{marker_project, marker_value};
 use super::observed::{Extra, Found, Observed, PruneCandidate};
 use super::owners::{resolve_owners, OwnerIds};
 use super::paths::{disk_path, disk_target, is_temp_name};
-use crate::model::{FileClass, Model, Node, NodeKind, ServiceId};
+use super::statcache::{DirEntry, EntryKind, Seen, StatCache};
+use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
 use crate::users::{SystemUsers, UserDb};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -22,7 +23,6 @@ use std::io::{self, Read};
 use std::ops::Bound;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
-use walkdir::WalkDir;
 
 /// Files larger than this are read only when their size equals the desired size.
 const DIFF_READ_LIMIT: u64 = 256 * 1024;
@@ -32,10 +32,19 @@ const DIFF_READ_LIMIT: u64 = 256 * 1024;
 pub fn observe(root: Option<&Path>, model: &Model) -> Result<Observed, String> {
     let ids = resolve_owners(model, &SystemUsers)?;
     let is_root = nix::unistd::geteuid().is_root();
-    observe_with(root, model, ids, is_root, true, &SystemUsers)
+    observe_with(
+        root,
+        model,
+        ids,
+        is_root,
+        true,
+        &SystemUsers,
+        &StatCache::default(),
+    )
 }
 
-/// [`observe`] with every choice explicit.
+/// [`observe`] with every choice explicit; `cache` spares reading what has not changed since
+/// it was taken, and what this observe read is left in `Observed::seen`.
 pub fn observe_with(
     root: Option<&Path>,
     model: &Model,
@@ -43,7 +52,13 @@ pub fn observe_with(
     check_owners: bool,
     relocate_links: bool,
     users: &dyn UserDb,
+    cache: &StatCache,
 ) -> Result<Observed, String> {
+    let mut disk = Disk {
+        cache,
+        seen: StatCache::starting_now(cache.len().max(model.tree.len())),
+        dirs: HashMap::new(),
+    };
     let mut obs = Observed {
         root: root.map(Path::to_path_buf),
         check_owners,
@@ -51,12 +66,13 @@ pub fn observe_with(
         ids,
         ..Observed::default()
     };
-    observe_nodes(root, model, &mut obs)?;
-    walk_service_dirs(root, model, &mut obs)?;
-    scan_containers(root, model, &mut obs)?;
-    scan_prunes(root, model, users, &mut obs)?;
+    observe_nodes(root, model, &mut disk, &mut obs)?;
+    walk_service_dirs(root, model, &mut disk, &mut obs)?;
+    scan_containers(root, model, &mut disk, &mut obs)?;
+    scan_prunes(root, model, users, &mut disk, &mut obs)?;
     scan_disabled(root, model, &mut obs);
     name_owners(&mut obs, users);
+    obs.seen = disk.seen;
     Ok(obs)
 }
 
@@ -64,7 +80,12 @@ fn io_err(p: &Path, e: io::Error) -> String {
     format!("{}: {e}", p.display())
 }
 
-fn observe_nodes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+fn observe_nodes(
+    root: Option<&Path>,
+    model: &Model,
+    disk_io: &mut Disk,
+    obs: &mut Observed,
+) -> Result<(), String> {
     // Desired dirs below which nothing may be looked at (missing, wrong type, or a link).
     let mut blocked: Vec<&Path> = Vec::new();
     // Collected in the model's (sorted) order, so building the map costs one comparison each.
@@ -98,7 +119,7 @@ fn observe_nodes(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Resu
             NodeKind::File { content } => Some(content.len() as u64),
             _ => None,
         };
-        let mut found = lstat(&disk, want_len)?;
+        let mut found = disk_io.lstat(&disk, want_len)?;
         if let (true, Found::Symlink { .. }) = (is_dir && node.class == FileClass::Root, &found) {
             if trusted_parent(&disk) {
                 if let Ok(m) = fs::metadata(&disk) {
@@ -164,42 +185,106 @@ fn trusted_parent(disk: &Path) -> bool {
         .is_some_and(|m| m.is_dir() && trusted_dir_meta(&m))
 }
 
-/// `lstat` one path; reads a file's content when `want_len` matches or it is small.
-fn lstat(disk: &Path, want_len: Option<u64>) -> Result<Found, String> {
-    let m = match fs::symlink_metadata(disk) {
-        Ok(m) => m,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Missing),
-        Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => return Ok(Found::Missing),
-        Err(e) => return Err(io_err(disk, e)),
-    };
-    let ft = m.file_type();
-    let (mode, uid, gid) = (m.mode() & 0o7777, m.uid(), m.gid());
-    Ok(if ft.is_symlink() {
-        let target = fs::read_link(disk).map_err(|e| io_err(disk, e))?;
-        Found::Symlink { target, uid, gid }
-    } else if ft.is_dir() {
-        Found::Dir {
-            mode,
-            uid,
-            gid,
-            linked: false,
-        }
-    } else if ft.is_file() {
-        let size = m.len();
-        let content = match want_len {
-            Some(l) if l == size || size <= DIFF_READ_LIMIT => Some(read_nofollow(disk, size)?),
-            _ => None,
+/// Reads disk through the stat cache and records what it read for the next one.
+struct Disk<'a> {
+    cache: &'a StatCache,
+    seen: StatCache,
+    /// The `lstat` of each real dir looked at, for listing it.
+    dirs: HashMap<PathBuf, fs::Metadata>,
+}
+
+impl Disk<'_> {
+    /// `lstat` one path; reads a file's content when `want_len` matches or it is small.
+    fn lstat(&mut self, disk: &Path, want_len: Option<u64>) -> Result<Found, String> {
+        let m = match fs::symlink_metadata(disk) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Missing),
+            Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => return Ok(Found::Missing),
+            Err(e) => return Err(io_err(disk, e)),
         };
-        Found::File {
-            mode,
-            uid,
-            gid,
-            size,
-            content,
+        let ft = m.file_type();
+        let (mode, uid, gid) = (m.mode() & 0o7777, m.uid(), m.gid());
+        Ok(if ft.is_symlink() {
+            let target = match self.cache.get(disk, &m) {
+                Some(Seen::Link(t)) => {
+                    self.seen.keep(disk, &m, Seen::Link(t.clone()));
+                    t.clone()
+                }
+                _ => {
+                    let t = fs::read_link(disk).map_err(|e| io_err(disk, e))?;
+                    self.seen.learn(disk, &m, Seen::Link(t.clone()));
+                    t
+                }
+            };
+            Found::Symlink { target, uid, gid }
+        } else if ft.is_dir() {
+            self.dirs.insert(disk.to_path_buf(), m);
+            Found::Dir {
+                mode,
+                uid,
+                gid,
+                linked: false,
+            }
+        } else if ft.is_file() {
+            let size = m.len();
+            let content = match want_len {
+                Some(l) if l == size || size <= DIFF_READ_LIMIT => {
+                    let bytes = match self.cache.get(disk, &m) {
+                        Some(Seen::File(b)) => {
+                            self.seen.keep(disk, &m, Seen::File(b.clone()));
+                            b.clone()
+                        }
+                        _ => {
+                            let b = read_nofollow(disk, size)?;
+                            self.seen.learn(disk, &m, Seen::File(b.clone()));
+                            b
+                        }
+                    };
+                    Some(bytes)
+                }
+                _ => None,
+            };
+            Found::File {
+                mode,
+                uid,
+                gid,
+                size,
+                content,
+            }
+        } else {
+            Found::Other
+        })
+    }
+
+    /// The entries of dir `disk` in name order. Cached only for a real dir [`Disk::lstat`]
+    /// looked at (its `lstat` came before the listing).
+    fn list_dir(&mut self, disk: &Path) -> Result<Vec<DirEntry>, String> {
+        let m = self.dirs.get(disk);
+        if let Some(Seen::Dir(list)) = m.and_then(|m| self.cache.get(disk, m)) {
+            let list = list.clone();
+            if let Some(m) = m {
+                self.seen.keep(disk, m, Seen::Dir(list.clone()));
+            }
+            return Ok(list);
         }
-    } else {
-        Found::Other
-    })
+        let mut list = fs::read_dir(disk)
+            .and_then(|rd| {
+                rd.map(|e| {
+                    let e = e?;
+                    Ok(DirEntry {
+                        kind: EntryKind::of(e.file_type()?),
+                        name: e.file_name(),
+                    })
+                })
+                .collect::<io::Result<Vec<_>>>()
+            })
+            .map_err(|e| io_err(disk, e))?;
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        if let Some(m) = m {
+            self.seen.learn(disk, m, Seen::Dir(list.clone()));
+        }
+        Ok(list)
+    }
 }
 
 fn read_nofollow(disk: &Path, size: u64) -> Result<Vec<u8>, String> {
@@ -253,12 +338,16 @@ pub(crate) fn class_of_rel(rel: &Path) -> Option<FileClass> {
     })
 }
 
-fn walk_service_dirs(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+fn walk_service_dirs(
+    root: Option<&Path>,
+    model: &Model,
+    disk: &mut Disk,
+    obs: &mut Observed,
+) -> Result<(), String> {
     for svc in &model.services {
         if !matches!(obs.nodes.get(&svc.dir), Some(Found::Dir { .. })) {
             continue;
         }
-        let base = disk_path(root, &svc.dir);
         // This service's desired paths, for lookups by hash rather than by path order.
         let desired: HashMap<&Path, &Node> = model
             .tree
@@ -266,46 +355,61 @@ fn walk_service_dirs(root: Option<&Path>, model: &Model, obs: &mut Observed) -> 
             .take_while(|(p, _)| p.starts_with(&svc.dir))
             .map(|(p, n)| (p.as_path(), n))
             .collect();
-        let mut it = WalkDir::new(&base)
-            .follow_links(false)
-            .follow_root_links(false)
-            .min_depth(1)
-            .sort_by_file_name()
-            .into_iter();
-        while let Some(entry) = it.next() {
-            let entry = entry.map_err(|e| format!("{}: {e}", base.display()))?;
-            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
-            if rel == Path::new("supervise") || rel == Path::new("log/supervise") {
-                if entry.file_type().is_dir() {
-                    it.skip_current_dir();
-                }
-                continue;
-            }
-            let logical = svc.dir.join(rel);
-            if let Some(node) = desired.get(logical.as_path()) {
-                if entry.file_type().is_dir() && !matches!(node.kind, NodeKind::Dir) {
-                    it.skip_current_dir();
-                }
-                continue;
-            }
-            if entry.file_type().is_dir() {
-                it.skip_current_dir();
-            }
-            let found = lstat(entry.path(), None)?;
-            obs.extras.push(Extra {
-                temp: is_temp_name(entry.file_name()),
-                path: logical,
-                found,
-                service: Some(svc.id.clone()),
-                class: class_of_rel(rel),
-            });
-        }
+        let base = disk_path(root, &svc.dir);
+        let walk = ServiceWalk {
+            base: &base,
+            svc,
+            desired: &desired,
+        };
+        walk.dir(disk, Path::new(""), &mut obs.extras)?;
     }
     Ok(())
 }
 
+/// One service dir's walk for entries the model does not ask for (never through a link, never
+/// into `supervise/`).
+struct ServiceWalk<'a> {
+    base: &'a Path,
+    svc: &'a ServiceModel,
+    desired: &'a HashMap<&'a Path, &'a Node>,
+}
+
+impl ServiceWalk<'_> {
+    /// Subdir `rel` (`""`: the service dir), depth first in name order.
+    fn dir(&self, disk: &mut Disk, rel: &Path, extras: &mut Vec<Extra>) -> Result<(), String> {
+        let dir = self.base.join(rel);
+        for e in disk.list_dir(&dir)? {
+            let rel = rel.join(&e.name);
+            if rel == Path::new("supervise") || rel == Path::new("log/supervise") {
+                continue;
+            }
+            let logical = self.svc.dir.join(&rel);
+            if let Some(node) = self.desired.get(logical.as_path()) {
+                if e.kind == EntryKind::Dir && matches!(node.kind, NodeKind::Dir) {
+                    self.dir(disk, &rel, extras)?;
+                }
+                continue;
+            }
+            let found = disk.lstat(&dir.join(&e.name), None)?;
+            extras.push(Extra {
+                temp: is_temp_name(&e.name),
+                path: logical,
+                found,
+                service: Some(self.svc.id.clone()),
+                class: class_of_rel(&rel),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Temporaries a killed apply left in container and log dirs.
-fn scan_containers(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Result<(), String> {
+fn scan_containers(
+    root: Option<&Path>,
+    model: &Model,
+    disk_io: &mut Disk,
+    obs: &mut Observed,
+) -> Result<(), String> {
     for (path, node) in &model.tree {
         if !matches!(node.class, FileClass::Root | FileClass::LogDir)
             || !matches!(obs.nodes.get(path), Some(Found::Dir { .. }))
@@ -313,13 +417,11 @@ fn scan_containers(root: Option<&Path>, model: &Model, obs: &mut Observed) -> Re
             continue;
         }
         let disk = disk_path(root, path);
-        let rd = fs::read_dir(&disk).map_err(|e| io_err(&disk, e))?;
-        for entry in rd {
-            let entry = entry.map_err(|e| io_err(&disk, e))?;
-            if is_temp_name(&entry.file_name()) {
-                let found = lstat(&entry.path(), None)?;
+        for entry in disk_io.list_dir(&disk)? {
+            if is_temp_name(&entry.name) {
+                let found = disk_io.lstat(&disk.join(&entry.name), None)?;
                 obs.extras.push(Extra {
-                    path: path.join(entry.file_name()),
+                    path: path.join(&entry.name),
                     found,
                     service: None,
                     class: None,
@@ -335,6 +437,7 @@ fn scan_prunes(
     root: Option<&Path>,
     model: &Model,
     users: &dyn UserDb,
+    disk: &mut Disk,
     obs: &mut Observed,
 ) -> Result<(), String> {
     let wanted: BTreeSet<&Path> = model.services.iter().map(|s| s.dir.as_path()).collect();
@@ -346,7 +449,15 @@ fn scan_prunes(
         };
         if sv_ok {
             let dirs = (tree.sv_dir.as_path(), tree.service_dir.as_path());
-            scan_tree(root, model, dirs, tree.user.as_deref(), &wanted, &mut found)?;
+            scan_tree(
+                disk,
+                root,
+                model,
+                dirs,
+                tree.user.as_deref(),
+                &wanted,
+                &mut found,
+            )?;
         }
     }
     // A user removed from the spec: its `runsvdir-<user>` is pruned above; its apps are too,
@@ -364,7 +475,7 @@ fn scan_prunes(
         let real = fs::symlink_metadata(disk_path(root, &sv_dir)).is_ok_and(|m| m.is_dir());
         if real && !known.contains(sv_dir.as_path()) {
             let dirs = (sv_dir.as_path(), service_dir.as_path());
-            scan_tree(root, model, dirs, Some(user), &wanted, &mut orphans)?;
+            scan_tree(disk, root, model, dirs, Some(user), &wanted, &mut orphans)?;
         }
     }
     obs.prunes.extend(orphans);
@@ -398,6 +509,7 @@ fn served_tree(
 
 /// This project's service dirs in one tree's `sv_dir` that the model no longer wants.
 fn scan_tree(
+    disk_io: &mut Disk,
     root: Option<&Path>,
     model: &Model,
     (sv_dir, service_dir): (&Path, &Path),
@@ -406,13 +518,8 @@ fn scan_tree(
     out: &mut Vec<PruneCandidate>,
 ) -> Result<(), String> {
     let disk = disk_path(root, sv_dir);
-    let mut entries: Vec<_> = fs::read_dir(&disk)
-        .map_err(|e| io_err(&disk, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| io_err(&disk, e))?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name();
+    for entry in disk_io.list_dir(&disk)? {
+        let name = entry.name;
         if name.as_encoded_bytes().first() == Some(&b'.') {
             continue;
         }
@@ -420,10 +527,10 @@ fn scan_tree(
         if wanted.contains(logical.as_path()) {
             continue;
         }
-        if !entry.file_type().map_err(|e| io_err(&disk, e))?.is_dir() {
+        if entry.kind != EntryKind::Dir {
             continue;
         }
-        let marker = entry.path().join(".runitctl");
+        let marker = disk.join(&name).join(".runitctl");
         let is_ours = match fs::symlink_metadata(&marker) {
             Ok(m) if m.is_file() => read_nofollow(&marker, m.len())
                 .ok()

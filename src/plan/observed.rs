@@ -2,7 +2,7 @@
 //! managed service dirs, links of disabled services, and prune candidates.
 
 use crate::model::{FileClass, ServiceId};
-use crate::plan::OwnerIds;
+use crate::plan::{OwnerIds, StatCache};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -88,4 +88,6 @@ pub struct Observed {
     /// Enable links of services with `enabled: false` that still exist (logical paths).
     pub disabled_links: Vec<(ServiceId, PathBuf)>,
     pub prunes: Vec<PruneCandidate>,
+    /// What was read, as the stat cache for the next observe (apply saves it).
+    pub seen: StatCache,
 }

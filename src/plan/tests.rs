@@ -147,7 +147,16 @@ pub(crate) fn model(project: &str, svcs: &[Svc]) -> Model {
 
 pub(crate) fn plan_for(root: &Path, m: &Model) -> Plan {
     let ids = resolve_owners(m, &SystemUsers).unwrap();
-    let obs = observe_with(Some(root), m, ids, false, true, &SystemUsers).unwrap();
+    let obs = observe_with(
+        Some(root),
+        m,
+        ids,
+        false,
+        true,
+        &SystemUsers,
+        &Default::default(),
+    )
+    .unwrap();
     diff(m, &obs)
 }
 

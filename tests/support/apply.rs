@@ -65,11 +65,16 @@ impl Sandbox {
 }
 
 /// Every entry under `root`: relative path → `dir MODE UID:GID`, `file MODE UID:GID <content>`
-/// or `link → TARGET`. Never follows links.
+/// or `link → TARGET`. Never follows links. Leaves out apply's stat cache
+/// (`var/cache/runitctl`): bookkeeping that a no-op apply may refresh, not part of the tree.
 pub fn manifest(root: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
+    let cache = root.join("var/cache");
     for e in walkdir::WalkDir::new(root).follow_links(false).min_depth(1) {
         let e = e.unwrap();
+        if e.path().starts_with(&cache) {
+            continue;
+        }
         let m = e.path().symlink_metadata().unwrap();
         let rel = e.path().strip_prefix(root).unwrap().display().to_string();
         let meta = format!("{:04o} {}:{}", m.mode() & 0o7777, m.uid(), m.gid());
