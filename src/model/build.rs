@@ -67,25 +67,29 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         }
     }
 
-    let mut tree = b.into_tree();
-    let hashes = service_hashes(&tree);
+    let owners: Vec<Owner> = services
+        .iter()
+        .map(|s| b.get(&s.dir).map_or_else(Owner::root, |n| n.owner.clone()))
+        .collect();
+    let entries = b.into_sorted();
+    let hashes = service_hashes(entries.iter().map(|(p, n)| (p, n)));
     let mut markers = TreeBuilder::default();
-    for s in &services {
+    for (s, owner) in services.iter().zip(&owners) {
         let hash = hashes.get(&s.id).copied().unwrap_or_default();
-        let owner = tree.get(&s.dir).map(|n| n.owner.clone());
-        let owner = owner.unwrap_or_else(Owner::root);
         let user_tree = served
             .get(&s.id)
             .map(|(sv, service)| (sv.as_path(), service.as_path()));
         let text = marker_text(&spec.project, &spec.path, hash, user_tree);
-        markers.service(&s.id, &owner).file(
+        markers.service(&s.id, owner).file(
             &s.dir.join(".runitctl"),
             text,
             0o644,
             FileClass::Marker,
         )?;
     }
-    tree.extend(markers.into_tree());
+    // Merged as two sorted lists: inserting 1,000 markers one by one into the tree compared
+    // paths component by component at every level.
+    let tree = TreeBuilder::merge(entries, markers.into_sorted());
 
     Ok(Model {
         project: spec.project.clone(),

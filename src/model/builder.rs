@@ -5,6 +5,7 @@ use super::error::BuildError;
 use super::types::{FileClass, Node, NodeKind, Owner, ServiceId, Tree};
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// Accumulates the desired tree. Nodes are kept in a hash map while building and sorted once
@@ -12,7 +13,9 @@ use std::path::{Path, PathBuf};
 /// level, which made building a 10,000-path tree most of a no-op plan's CPU time.
 #[derive(Default)]
 pub struct TreeBuilder {
-    nodes: HashMap<PathBuf, Node>,
+    /// Keyed by the path as an `OsString`, which hashes its bytes in one go (a `Path` hashes
+    /// component by component).
+    nodes: HashMap<OsString, Node>,
 }
 
 /// The order of [`Path`]'s `Ord` for normalised absolute paths (no `.`, `..`, `//` or trailing
@@ -39,7 +42,7 @@ impl TreeBuilder {
     /// Adds `node` at `path`. The same node twice is fine (shared containers); anything else
     /// at an existing path is a conflict.
     pub fn insert(&mut self, path: &Path, node: Node) -> Result<(), BuildError> {
-        if let Some(old) = self.nodes.get(path) {
+        if let Some(old) = self.nodes.get(path.as_os_str()) {
             if *old == node {
                 return Ok(());
             }
@@ -49,16 +52,41 @@ impl TreeBuilder {
                 second: describe(&node),
             });
         }
-        self.nodes.insert(path.to_path_buf(), node);
+        self.nodes.insert(path.as_os_str().to_owned(), node);
         Ok(())
     }
 
-    /// The finished tree, in path order.
-    pub fn into_tree(self) -> Tree {
-        let mut v: Vec<(PathBuf, Node)> = self.nodes.into_iter().collect();
+    /// The node wished for at `path` so far.
+    pub fn get(&self, path: &Path) -> Option<&Node> {
+        self.nodes.get(path.as_os_str())
+    }
+
+    /// The entries in path order.
+    pub fn into_sorted(self) -> Vec<(PathBuf, Node)> {
+        let mut v: Vec<(PathBuf, Node)> = self
+            .nodes
+            .into_iter()
+            .map(|(p, n)| (PathBuf::from(p), n))
+            .collect();
         v.sort_unstable_by(|a, b| path_order(&a.0, &b.0));
-        // Already sorted: collecting checks that with one comparison per entry.
-        v.into_iter().collect()
+        v
+    }
+
+    /// Two [`TreeBuilder::into_sorted`] lists with no path in common, merged into one tree
+    /// (already sorted: collecting checks that with one comparison per entry).
+    pub fn merge(a: Vec<(PathBuf, Node)>, b: Vec<(PathBuf, Node)>) -> Tree {
+        let mut merged = Vec::with_capacity(a.len() + b.len());
+        let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+        loop {
+            let take_a = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => path_order(&x.0, &y.0) == Ordering::Less,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            merged.extend(if take_a { a.next() } else { b.next() });
+        }
+        merged.into_iter().collect()
     }
 
     /// A container that must exist (`sv_dir`, `service_dir`), 0755.

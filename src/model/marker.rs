@@ -3,6 +3,7 @@
 
 use super::types::{FileClass, Node, NodeKind, ServiceId, Tree};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// FNV-1a, 64 bit: tiny, stable across platforms and releases.
 #[derive(Clone, Copy, Debug)]
@@ -63,8 +64,10 @@ pub fn service_hash(tree: &Tree, id: &ServiceId) -> u64 {
     h.finish()
 }
 
-/// [`service_hash`] of every service in `tree`, in one pass.
-pub fn service_hashes(tree: &Tree) -> BTreeMap<ServiceId, u64> {
+/// [`service_hash`] of every service in `tree` (entries in path order), in one pass.
+pub fn service_hashes<'a>(
+    tree: impl IntoIterator<Item = (&'a PathBuf, &'a Node)>,
+) -> BTreeMap<ServiceId, u64> {
     let mut hashers: BTreeMap<ServiceId, Fnv64> = BTreeMap::new();
     for (path, node) in tree {
         if let (Some(id), false) = (&node.service, node.class == FileClass::Marker) {
