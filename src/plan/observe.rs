@@ -17,10 +17,11 @@ use super::paths::{disk_path, disk_target, is_temp_name};
 use super::statcache::{DirEntry, EntryKind, Seen, StatCache};
 use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
 use crate::users::{SystemUsers, UserDb};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Read};
-use std::ops::Bound;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
 
@@ -344,24 +345,46 @@ fn walk_service_dirs(
     disk: &mut Disk,
     obs: &mut Observed,
 ) -> Result<(), String> {
-    for svc in &model.services {
-        if !matches!(obs.nodes.get(&svc.dir), Some(Found::Dir { .. })) {
-            continue;
+    let by_dir: HashMap<&[u8], &ServiceModel> = model
+        .services
+        .iter()
+        .map(|s| (s.dir.as_os_str().as_bytes(), s))
+        .collect();
+    // One pass over the tree, in path order, where a service's entries directly follow its
+    // dir; `obs.nodes` has the same paths in the same order. Each service's entries are keyed
+    // by their path below the service dir, as bytes (hashing or comparing `Path`s walks their
+    // components: a third of observe's time).
+    debug_assert!(model.tree.keys().eq(obs.nodes.keys()));
+    let mut walks: Vec<(&ServiceModel, HashMap<&[u8], &Node>)> = Vec::new();
+    // The service whose entries are being collected: its dir, and whether that is a real dir.
+    let mut current: Option<(&[u8], bool)> = None;
+    for ((path, node), found) in model.tree.iter().zip(obs.nodes.values()) {
+        let p = path.as_os_str().as_bytes();
+        if let Some((dir, walk)) = current {
+            if p.len() > dir.len() && p.starts_with(dir) && p[dir.len()] == b'/' {
+                if let (true, Some((_, desired))) = (walk, walks.last_mut()) {
+                    desired.insert(&p[dir.len() + 1..], node);
+                }
+                continue;
+            }
+            current = None;
         }
-        // This service's desired paths, for lookups by hash rather than by path order.
-        let desired: HashMap<&Path, &Node> = model
-            .tree
-            .range::<Path, _>((Bound::Included(svc.dir.as_path()), Bound::Unbounded))
-            .take_while(|(p, _)| p.starts_with(&svc.dir))
-            .map(|(p, n)| (p.as_path(), n))
-            .collect();
+        if let Some(svc) = by_dir.get(p) {
+            let walk = matches!(found, Found::Dir { .. });
+            if walk {
+                walks.push((svc, HashMap::new()));
+            }
+            current = Some((p, walk));
+        }
+    }
+    for (svc, desired) in &walks {
         let base = disk_path(root, &svc.dir);
         let walk = ServiceWalk {
             base: &base,
             svc,
-            desired: &desired,
+            desired,
         };
-        walk.dir(disk, Path::new(""), &mut obs.extras)?;
+        walk.dir(disk, b"", &mut obs.extras)?;
     }
     Ok(())
 }
@@ -371,32 +394,37 @@ fn walk_service_dirs(
 struct ServiceWalk<'a> {
     base: &'a Path,
     svc: &'a ServiceModel,
-    desired: &'a HashMap<&'a Path, &'a Node>,
+    /// Desired entries by path below the service dir.
+    desired: &'a HashMap<&'a [u8], &'a Node>,
 }
 
 impl ServiceWalk<'_> {
-    /// Subdir `rel` (`""`: the service dir), depth first in name order.
-    fn dir(&self, disk: &mut Disk, rel: &Path, extras: &mut Vec<Extra>) -> Result<(), String> {
-        let dir = self.base.join(rel);
+    /// Subdir `rel` (`b""`: the service dir), depth first in name order.
+    fn dir(&self, disk: &mut Disk, rel: &[u8], extras: &mut Vec<Extra>) -> Result<(), String> {
+        let dir = self.base.join(OsStr::from_bytes(rel));
         for e in disk.list_dir(&dir)? {
-            let rel = rel.join(&e.name);
-            if rel == Path::new("supervise") || rel == Path::new("log/supervise") {
+            let mut child = rel.to_vec();
+            if !child.is_empty() {
+                child.push(b'/');
+            }
+            child.extend_from_slice(e.name.as_bytes());
+            if child == b"supervise" || child == b"log/supervise" {
                 continue;
             }
-            let logical = self.svc.dir.join(&rel);
-            if let Some(node) = self.desired.get(logical.as_path()) {
+            if let Some(node) = self.desired.get(child.as_slice()) {
                 if e.kind == EntryKind::Dir && matches!(node.kind, NodeKind::Dir) {
-                    self.dir(disk, &rel, extras)?;
+                    self.dir(disk, &child, extras)?;
                 }
                 continue;
             }
+            let rel = Path::new(OsStr::from_bytes(&child));
             let found = disk.lstat(&dir.join(&e.name), None)?;
             extras.push(Extra {
                 temp: is_temp_name(&e.name),
-                path: logical,
+                path: self.svc.dir.join(rel),
                 found,
                 service: Some(self.svc.id.clone()),
-                class: class_of_rel(&rel),
+                class: class_of_rel(rel),
             });
         }
         Ok(())
@@ -440,7 +468,11 @@ fn scan_prunes(
     disk: &mut Disk,
     obs: &mut Observed,
 ) -> Result<(), String> {
-    let wanted: BTreeSet<&Path> = model.services.iter().map(|s| s.dir.as_path()).collect();
+    let wanted: HashSet<&[u8]> = model
+        .services
+        .iter()
+        .map(|s| s.dir.as_os_str().as_bytes())
+        .collect();
     let mut found = Vec::new();
     for tree in &model.trees {
         let sv_ok = match obs.nodes.get(&tree.sv_dir) {
@@ -514,7 +546,7 @@ fn scan_tree(
     model: &Model,
     (sv_dir, service_dir): (&Path, &Path),
     user: Option<&str>,
-    wanted: &BTreeSet<&Path>,
+    wanted: &HashSet<&[u8]>,
     out: &mut Vec<PruneCandidate>,
 ) -> Result<(), String> {
     let disk = disk_path(root, sv_dir);
@@ -524,7 +556,7 @@ fn scan_tree(
             continue;
         }
         let logical = sv_dir.join(&name);
-        if wanted.contains(logical.as_path()) {
+        if wanted.contains(logical.as_os_str().as_bytes()) {
             continue;
         }
         if entry.kind != EntryKind::Dir {
