@@ -10,7 +10,7 @@
 //! restarts/HUPs the plan derived, and with `--wait` wait for every service to be up
 //! ([`crate::drive`]). Ends with one summary line.
 
-use super::plan::{make_plan, make_plan_cached, out, prepare, print_plan};
+use super::plan::{exiting, make_plan, make_plan_cached, out, prepare, print_plan};
 use super::{Format, Global};
 use crate::apply::{self, ApplyOptions};
 use crate::drive::{summary_line, Backend, Driver};
@@ -112,6 +112,7 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
             eprintln!("note: --wait has no effect with --no-supervise");
         }
         out(&format!("{}\n", report.summary_line()));
+        exiting((prepared, plan));
         return 0;
     };
     let drive = d.start_scanners().and_then(|()| d.pickup());
@@ -132,6 +133,8 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
         "{}\n",
         summary_line(changed, restarted, unchanged, started.elapsed())
     ));
+    drop(driver);
+    exiting((prepared, plan));
     if failed > 0 {
         eprintln!("runitctl: apply: {failed} service(s) did not come up");
         return 3;

@@ -134,9 +134,14 @@ pub fn run(g: &Global, a: &PlanArgs) -> i32 {
         Err(code) => return code,
     };
     print_plan(&plan, a.format, a.show_secrets);
-    if plan.in_sync() {
-        0
-    } else {
-        2
-    }
+    let code = if plan.in_sync() { 0 } else { 2 };
+    exiting((prepared, plan));
+    code
+}
+
+/// Hands the model and plan of a command that is about to exit to the kernel instead of
+/// freeing their ~10,000 nodes one by one (5% of a no-op plan of 1,000 services). Only for a
+/// command's last step: the process exits right after.
+pub(super) fn exiting<T>(big: T) {
+    std::mem::forget(big);
 }
