@@ -391,12 +391,18 @@ mod tests {
         c
     }
 
-    #[test]
-    fn a_path_changed_just_before_the_cache_was_taken_is_not_cached() {
+    /// A temp dir holding file `f` with content `a`, and that file's `lstat`.
+    fn file_a() -> (tempfile::TempDir, PathBuf, fs::Metadata) {
         let t = tempfile::tempdir().unwrap();
         let p = t.path().join("f");
         fs::write(&p, "a").unwrap();
         let m = fs::symlink_metadata(&p).unwrap();
+        (t, p, m)
+    }
+
+    #[test]
+    fn a_path_changed_just_before_the_cache_was_taken_is_not_cached() {
+        let (_t, p, m) = file_a();
         let mut c = StatCache::starting_now(0);
         c.learn(&p, &m, Seen::File(b"a".to_vec()));
         assert!(c.is_empty());
@@ -407,10 +413,7 @@ mod tests {
 
     #[test]
     fn any_change_to_the_path_misses() {
-        let t = tempfile::tempdir().unwrap();
-        let p = t.path().join("f");
-        fs::write(&p, "a").unwrap();
-        let m = fs::symlink_metadata(&p).unwrap();
+        let (t, p, m) = file_a();
         let mut c = taken_in(2);
         c.learn(&p, &m, Seen::File(b"a".to_vec()));
         // Longer: size.
