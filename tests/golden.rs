@@ -4,7 +4,7 @@
 //! the plan text against an empty disk; or as the error text when the case is meant to fail.
 
 use runitctl::model::{build, manifest, Model, ModelOptions};
-use runitctl::plan::{diff, observe_with, render_text, resolve_owners, StatCache, TextOptions};
+use runitctl::plan::{diff, observe_with, render_text, resolve_owners, CacheUse, TextOptions};
 use runitctl::spec::{load, LoadOptions};
 use runitctl::users::FileUsers;
 use std::path::Path;
@@ -52,9 +52,16 @@ fn render_case(path: &Path, users: &FileUsers) -> String {
 fn plan_from_scratch(model: &Model, users: &FileUsers) -> String {
     let empty = tempfile::tempdir().expect("tempdir");
     let ids = resolve_owners(model, users).expect("fixture owners resolve");
-    let no_cache = StatCache::default();
-    let observed = observe_with(Some(empty.path()), model, ids, true, true, users, &no_cache)
-        .expect("observe an empty dir");
+    let observed = observe_with(
+        Some(empty.path()),
+        model,
+        ids,
+        true,
+        true,
+        users,
+        CacheUse::None,
+    )
+    .expect("observe an empty dir");
     let plan = diff(model, &observed);
     render_text(&plan, TextOptions::default())
 }

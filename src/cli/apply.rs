@@ -70,7 +70,7 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
             return 1;
         }
     };
-    let (plan, seen) = match make_plan_cached(&prepared, root, true) {
+    let (plan, seen) = match make_plan_cached(&prepared, root) {
         Ok(p) => p,
         Err(code) => return code,
     };

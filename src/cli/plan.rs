@@ -3,7 +3,7 @@
 
 use super::{Format, Global};
 use crate::model::{self, Model, ModelOptions};
-use crate::plan::{self, OwnerIds, Plan, StatCache, TextOptions};
+use crate::plan::{self, CacheUse, OwnerIds, Plan, StatCache, TextOptions};
 use crate::users::{SystemUsers, UserDb};
 use std::path::{Path, PathBuf};
 
@@ -66,25 +66,38 @@ fn prepare_as(
     })
 }
 
-/// Observes `root` and diffs. `relocate_links`: `--root` (not `render --out`).
+/// Observes `root` and diffs. `relocate_links`: `--root` (not `render --out`, which reads
+/// everything); otherwise through the project's stat cache.
 pub(super) fn make_plan(
     p: &Prepared,
     root: Option<&Path>,
     relocate_links: bool,
 ) -> Result<Plan, i32> {
-    make_plan_cached(p, root, relocate_links).map(|(plan, _)| plan)
+    observe_and_diff(p, root, relocate_links, false).map(|(plan, _)| plan)
 }
 
-/// [`make_plan`] reading through the project's stat cache (for `--root` or the host, not
-/// `render --out`); also returns what observe read, for apply to save as the next cache.
+/// [`make_plan`] for apply: also returns what observe read, to be saved as the next cache.
 pub(super) fn make_plan_cached(
     p: &Prepared,
     root: Option<&Path>,
+) -> Result<(Plan, StatCache), i32> {
+    observe_and_diff(p, root, true, true)
+}
+
+fn observe_and_diff(
+    p: &Prepared,
+    root: Option<&Path>,
     relocate_links: bool,
+    record: bool,
 ) -> Result<(Plan, StatCache), i32> {
     let cache = match StatCache::file(root, &p.model.project, false) {
         Some(f) if relocate_links => StatCache::load(&f),
         _ => StatCache::default(),
+    };
+    let cache_use = match (relocate_links, record) {
+        (false, _) => CacheUse::None,
+        (true, false) => CacheUse::Read(&cache),
+        (true, true) => CacheUse::ReadAndRecord(&cache),
     };
     let is_root = nix::unistd::geteuid().is_root();
     let mut obs = plan::observe_with(
@@ -94,7 +107,7 @@ pub(super) fn make_plan_cached(
         is_root,
         relocate_links,
         &SystemUsers,
-        &cache,
+        cache_use,
     )
     .map_err(|e| {
         eprintln!("runitctl: error: {e}");

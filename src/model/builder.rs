@@ -22,12 +22,16 @@ pub struct TreeBuilder {
 /// `/`), computed on bytes: a `/` sorts before every other byte, so a component that is a prefix
 /// of another sorts first, exactly as a component-wise comparison has it.
 fn path_order(a: &Path, b: &Path) -> Ordering {
-    let key = |c: &u8| if *c == b'/' { 0 } else { *c as u16 + 1 };
+    let key = |c: u8| if c == b'/' { 0 } else { c as u16 + 1 };
     let (a, b) = (
         a.as_os_str().as_encoded_bytes(),
         b.as_os_str().as_encoded_bytes(),
     );
-    a.iter().map(key).cmp(b.iter().map(key))
+    // The first differing byte decides; a path that is a prefix of the other sorts first.
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        Some(i) => key(a[i]).cmp(&key(b[i])),
+        None => a.len().cmp(&b.len()),
+    }
 }
 
 /// Who asked for a node, for conflict messages.
@@ -218,6 +222,42 @@ mod order_tests {
             "/home/u/sv/app10",
             "/home/u/sv/app1/run",
             "/home/u/sv/app1",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (Path::new(a), Path::new(b));
+                assert_eq!(path_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_order;
+    use std::path::Path;
+
+    #[test]
+    fn path_order_is_paths_order() {
+        let paths = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/c",
+            "/a-b",
+            "/a.b",
+            "/a/b-c",
+            "/a/bc",
+            "/ab",
+            "/a/b/c/d",
+            "/etc/sv/web",
+            "/etc/sv/web-2",
+            "/etc/sv/web/log",
+            "/etc/sv/web/log/run",
+            "/etc/sv/w",
+            "/etc/sv/web0",
+            "/etc/sv/web/.runitctl",
+            "/etc/sv/web/env/A",
         ];
         for a in paths {
             for b in paths {

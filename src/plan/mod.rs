@@ -22,7 +22,7 @@ pub use change::{Action, Change, ChangeKind, Plan, ServicePlan, Summary};
 pub use diff::diff;
 pub use json::render_json;
 pub use marker::marker_project;
-pub use observe::{observe, observe_with};
+pub use observe::{observe, observe_with, CacheUse};
 pub use observed::{Extra, Found, Observed, PruneCandidate};
 pub use owners::{resolve_owners, OwnerIds};
 pub use paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name, trash_name};

@@ -40,12 +40,22 @@ pub fn observe(root: Option<&Path>, model: &Model) -> Result<Observed, String> {
         is_root,
         true,
         &SystemUsers,
-        &StatCache::default(),
+        CacheUse::None,
     )
 }
 
-/// [`observe`] with every choice explicit; `cache` spares reading what has not changed since
-/// it was taken, and what this observe read is left in `Observed::seen`.
+/// How observe uses a [`StatCache`].
+#[derive(Clone, Copy, Debug)]
+pub enum CacheUse<'a> {
+    /// Read every path (`render --out`, tests).
+    None,
+    /// Skip reading what the cache vouches for (`plan`, `status`).
+    Read(&'a StatCache),
+    /// The same, and leave what was read in `Observed::seen` for the next cache (`apply`).
+    ReadAndRecord(&'a StatCache),
+}
+
+/// [`observe`] with every choice explicit.
 pub fn observe_with(
     root: Option<&Path>,
     model: &Model,
@@ -53,11 +63,21 @@ pub fn observe_with(
     check_owners: bool,
     relocate_links: bool,
     users: &dyn UserDb,
-    cache: &StatCache,
+    cache: CacheUse,
 ) -> Result<Observed, String> {
+    let empty = StatCache::default();
+    let (cache, record) = match cache {
+        CacheUse::None => (&empty, false),
+        CacheUse::Read(c) => (c, false),
+        CacheUse::ReadAndRecord(c) => (c, true),
+    };
     let mut disk = Disk {
         cache,
-        seen: StatCache::starting_now(cache.len().max(model.tree.len())),
+        record,
+        seen: match record {
+            true => StatCache::starting_now(cache.len().max(model.tree.len())),
+            false => StatCache::default(),
+        },
         dirs: HashMap::new(),
     };
     let mut obs = Observed {
@@ -189,6 +209,8 @@ fn trusted_parent(disk: &Path) -> bool {
 /// Reads disk through the stat cache and records what it read for the next one.
 struct Disk<'a> {
     cache: &'a StatCache,
+    /// Whether what is read goes into `seen`.
+    record: bool,
     seen: StatCache,
     /// The `lstat` of each real dir looked at, for listing it.
     dirs: HashMap<PathBuf, fs::Metadata>,
@@ -208,12 +230,16 @@ impl Disk<'_> {
         Ok(if ft.is_symlink() {
             let target = match self.cache.get(disk, &m) {
                 Some(Seen::Link(t)) => {
-                    self.seen.keep(disk, &m, Seen::Link(t.clone()));
+                    if self.record {
+                        self.seen.keep(disk, &m, Seen::Link(t.clone()));
+                    }
                     t.clone()
                 }
                 _ => {
                     let t = fs::read_link(disk).map_err(|e| io_err(disk, e))?;
-                    self.seen.learn(disk, &m, Seen::Link(t.clone()));
+                    if self.record {
+                        self.seen.learn(disk, &m, Seen::Link(t.clone()));
+                    }
                     t
                 }
             };
@@ -232,12 +258,16 @@ impl Disk<'_> {
                 Some(l) if l == size || size <= DIFF_READ_LIMIT => {
                     let bytes = match self.cache.get(disk, &m) {
                         Some(Seen::File(b)) => {
-                            self.seen.keep(disk, &m, Seen::File(b.clone()));
+                            if self.record {
+                                self.seen.keep(disk, &m, Seen::File(b.clone()));
+                            }
                             b.clone()
                         }
                         _ => {
                             let b = read_nofollow(disk, size)?;
-                            self.seen.learn(disk, &m, Seen::File(b.clone()));
+                            if self.record {
+                                self.seen.learn(disk, &m, Seen::File(b.clone()));
+                            }
                             b
                         }
                     };
@@ -263,7 +293,7 @@ impl Disk<'_> {
         let m = self.dirs.get(disk);
         if let Some(Seen::Dir(list)) = m.and_then(|m| self.cache.get(disk, m)) {
             let list = list.clone();
-            if let Some(m) = m {
+            if let (Some(m), true) = (m, self.record) {
                 self.seen.keep(disk, m, Seen::Dir(list.clone()));
             }
             return Ok(list);
@@ -281,7 +311,7 @@ impl Disk<'_> {
             })
             .map_err(|e| io_err(disk, e))?;
         list.sort_by(|a, b| a.name.cmp(&b.name));
-        if let Some(m) = m {
+        if let (Some(m), true) = (m, self.record) {
             self.seen.learn(disk, m, Seen::Dir(list.clone()));
         }
         Ok(list)

@@ -154,7 +154,7 @@ pub(crate) fn plan_for(root: &Path, m: &Model) -> Plan {
         false,
         true,
         &SystemUsers,
-        &Default::default(),
+        crate::plan::CacheUse::None,
     )
     .unwrap();
     diff(m, &obs)
