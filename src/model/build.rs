@@ -9,7 +9,7 @@ use super::options::ModelOptions;
 use super::service::add_service;
 use super::types::{FileClass, ManagedTree, Model, Owner, ServiceId, ServiceModel};
 use super::user_runsvdir::add_user_runsvdir;
-use crate::spec::Spec;
+use crate::spec::{Service, Spec};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -38,32 +38,55 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         account: None,
         owner: root,
     };
-    for svc in &spec.services {
-        services.push(add_service(&mut b, &ctx, &system, svc)?);
+    let user_places: Vec<Place> = spec
+        .users
+        .iter()
+        .map(|tree| Place {
+            sv_dir: &tree.sv_dir,
+            service_dir: &tree.service_dir,
+            account: Some(&tree.account),
+            owner: ctx.owner_of(&tree.account.effective),
+        })
+        .collect();
+    // Every service's entries are rendered first (on every core: rendering is most of a
+    // plan's CPU time), then added in spec order, so conflicts and errors come out as they
+    // would one by one.
+    let jobs: Vec<(&Place, &Service)> = spec
+        .services
+        .iter()
+        .map(|svc| (&system, svc))
+        .chain(
+            spec.users
+                .iter()
+                .zip(&user_places)
+                .flat_map(|(tree, place)| tree.services.iter().map(move |svc| (place, svc))),
+        )
+        .collect();
+    let mut rendered = render_all(&ctx, &jobs).into_iter();
+    let mut next = |b: &mut TreeBuilder| -> Result<ServiceModel, BuildError> {
+        let (entries, model) = rendered.next().expect("one rendering per service")?;
+        b.absorb(entries)?;
+        Ok(model)
+    };
+    for _ in &spec.services {
+        services.push(next(&mut b)?);
     }
 
-    for tree in &spec.users {
+    for (tree, place) in spec.users.iter().zip(user_places) {
         let runsvdir = add_user_runsvdir(&mut b, &ctx, tree)?;
         let dirs = (tree.sv_dir.clone(), tree.service_dir.clone());
         served.insert(runsvdir.id.clone(), dirs);
         services.push(runsvdir);
-        let owner = ctx.owner_of(&tree.account.effective);
-        b.root_dir(&tree.sv_dir, &owner)?;
-        b.root_dir(&tree.service_dir, &owner)?;
+        b.root_dir(&tree.sv_dir, &place.owner)?;
+        b.root_dir(&tree.service_dir, &place.owner)?;
         trees.push(ManagedTree {
             user: Some(tree.account.name.clone()),
             sv_dir: tree.sv_dir.clone(),
             service_dir: tree.service_dir.clone(),
-            owner: owner.clone(),
+            owner: place.owner,
         });
-        let place = Place {
-            sv_dir: &tree.sv_dir,
-            service_dir: &tree.service_dir,
-            account: Some(&tree.account),
-            owner,
-        };
-        for svc in &tree.services {
-            services.push(add_service(&mut b, &ctx, &place, svc)?);
+        for _ in &tree.services {
+            services.push(next(&mut b)?);
         }
     }
 
@@ -97,4 +120,67 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         services,
         trees,
     })
+}
+
+type Rendered = Result<(TreeBuilder, ServiceModel), BuildError>;
+
+/// Each job's entries, in job order; spread over the cores when there are enough jobs to pay
+/// for the threads.
+fn render_all(ctx: &Ctx, jobs: &[(&Place, &Service)]) -> Vec<Rendered> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    render_on(ctx, jobs, if jobs.len() < 64 { 1 } else { threads })
+}
+
+/// [`render_all`] on `threads` threads.
+fn render_on(ctx: &Ctx, jobs: &[(&Place, &Service)], threads: usize) -> Vec<Rendered> {
+    let one = |(place, svc): &(&Place, &Service)| -> Rendered {
+        let mut entries = TreeBuilder::default();
+        let model = add_service(&mut entries, ctx, place, svc)?;
+        Ok((entries, model))
+    };
+    if threads < 2 {
+        return jobs.iter().map(one).collect();
+    }
+    let chunk = jobs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::{opts, service, spec};
+
+    #[test]
+    fn rendering_on_several_threads_gives_what_one_thread_gives() {
+        let services = (0..100)
+            .map(|i| service(&format!("s{i:03}"), "./run"))
+            .collect();
+        let spec = spec(services, vec![]);
+        let opts = opts();
+        let ctx = Ctx::new(&spec, &opts);
+        let place = Place {
+            sv_dir: &spec.sv_dir,
+            service_dir: &spec.service_dir,
+            account: None,
+            owner: Owner::root(),
+        };
+        let jobs: Vec<(&Place, &Service)> = spec.services.iter().map(|s| (&place, s)).collect();
+        let flat = |r: Vec<Rendered>| -> Vec<_> {
+            r.into_iter()
+                .map(|r| r.map(|(b, m)| (b.into_sorted(), m)).unwrap())
+                .collect()
+        };
+        let one = flat(render_on(&ctx, &jobs, 1));
+        assert_eq!(one.len(), 100);
+        assert_eq!(flat(render_on(&ctx, &jobs, 3)), one);
+    }
 }

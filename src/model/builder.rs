@@ -60,6 +60,30 @@ impl TreeBuilder {
         Ok(())
     }
 
+    /// Adds every entry of `other`, as [`TreeBuilder::insert`] would one by one, in path
+    /// order (so the conflict reported, if several, is always the same one).
+    pub fn absorb(&mut self, other: TreeBuilder) -> Result<(), BuildError> {
+        self.nodes.reserve(other.nodes.len());
+        let mut entries: Vec<(OsString, Node)> = other.nodes.into_iter().collect();
+        entries.sort_unstable_by(|a, b| path_order(Path::new(&a.0), Path::new(&b.0)));
+        for (path, node) in entries {
+            match self.nodes.get(&path) {
+                Some(old) if *old == node => {}
+                Some(old) => {
+                    return Err(BuildError::Conflict {
+                        path: PathBuf::from(path),
+                        first: describe(old),
+                        second: describe(&node),
+                    })
+                }
+                None => {
+                    self.nodes.insert(path, node);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The node wished for at `path` so far.
     pub fn get(&self, path: &Path) -> Option<&Node> {
         self.nodes.get(path.as_os_str())

@@ -406,6 +406,22 @@ fn two_services_sharing_a_log_dir_conflict() {
     );
 }
 
+/// With enough services to be rendered on several threads, the conflict reported is still the
+/// first in spec order.
+#[test]
+fn a_conflict_among_many_services_names_them_in_spec_order() {
+    let mut services: Vec<Service> = (0..200)
+        .map(|i| service(&format!("s{i:03}"), "./r"))
+        .collect();
+    services[150].log = Some(log("/var/log/s010"));
+    services[190].log = Some(log("/var/log/s020"));
+    let e = build(&spec(services, vec![]), &opts()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "error: /var/log/s010 is generated twice, by service s010 and by service s150"
+    );
+}
+
 #[test]
 fn marker_hash_is_stable_and_follows_content() {
     let s = spec(vec![service("web", "./web")], vec![]);
