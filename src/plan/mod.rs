@@ -9,6 +9,7 @@
 
 mod change;
 mod diff;
+mod disk;
 mod json;
 mod marker;
 mod observe;

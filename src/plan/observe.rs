@@ -10,23 +10,20 @@
 //! that is a symlink in a root-owned, not group/world-writable dir: only root can have put it
 //! there, so it is trusted and followed.
 
+use super::disk::{read_nofollow, Disk};
 use super::marker::{marker_project, marker_value};
 use super::observed::{Extra, Found, Observed, PruneCandidate};
 use super::owners::{resolve_owners, OwnerIds};
 use super::paths::{disk_path, disk_target, is_temp_name};
-use super::statcache::{DirEntry, EntryKind, Seen, StatCache};
+use super::statcache::{EntryKind, StatCache};
 use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
 use crate::users::{SystemUsers, UserDb};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
 use std::fs;
-use std::io::{self, Read};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Component, Path, PathBuf};
-
-/// Files larger than this are read only when their size equals the desired size.
-const DIFF_READ_LIMIT: u64 = 256 * 1024;
 
 /// Observes the model's paths under `root` with the host's user database; owners are compared
 /// only when running as root; link targets are relocated under `root`.
@@ -71,15 +68,7 @@ pub fn observe_with(
         CacheUse::Read(c) => (c, false),
         CacheUse::ReadAndRecord(c) => (c, true),
     };
-    let mut disk = Disk {
-        cache,
-        record,
-        seen: match record {
-            true => StatCache::starting_now(cache.len().max(model.tree.len())),
-            false => StatCache::default(),
-        },
-        dirs: HashMap::new(),
-    };
+    let mut disk = Disk::new(cache, record, model.tree.len());
     let mut obs = Observed {
         root: root.map(Path::to_path_buf),
         check_owners,
@@ -93,12 +82,8 @@ pub fn observe_with(
     scan_prunes(root, model, users, &mut disk, &mut obs)?;
     scan_disabled(root, model, &mut obs);
     name_owners(&mut obs, users);
-    obs.seen = disk.seen;
+    obs.seen = disk.into_seen();
     Ok(obs)
-}
-
-fn io_err(p: &Path, e: io::Error) -> String {
-    format!("{}: {e}", p.display())
 }
 
 fn observe_nodes(
@@ -204,144 +189,6 @@ fn trusted_parent(disk: &Path) -> bool {
     disk.parent()
         .and_then(|p| fs::symlink_metadata(p).ok())
         .is_some_and(|m| m.is_dir() && trusted_dir_meta(&m))
-}
-
-/// Reads disk through the stat cache and records what it read for the next one.
-struct Disk<'a> {
-    cache: &'a StatCache,
-    /// Whether what is read goes into `seen`.
-    record: bool,
-    seen: StatCache,
-    /// The `lstat` of each real dir looked at, for listing it.
-    dirs: HashMap<PathBuf, fs::Metadata>,
-}
-
-impl Disk<'_> {
-    /// `lstat` one path; reads a file's content when `want_len` matches or it is small.
-    fn lstat(&mut self, disk: &Path, want_len: Option<u64>) -> Result<Found, String> {
-        let m = match fs::symlink_metadata(disk) {
-            Ok(m) => m,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Found::Missing),
-            Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => return Ok(Found::Missing),
-            Err(e) => return Err(io_err(disk, e)),
-        };
-        let ft = m.file_type();
-        let (mode, uid, gid) = (m.mode() & 0o7777, m.uid(), m.gid());
-        Ok(if ft.is_symlink() {
-            let target = match self.cache.get(disk, &m) {
-                Some(Seen::Link(t)) => {
-                    if self.record {
-                        self.seen.keep(disk, &m, Seen::Link(t.clone()));
-                    }
-                    t.clone()
-                }
-                _ => {
-                    let t = fs::read_link(disk).map_err(|e| io_err(disk, e))?;
-                    if self.record {
-                        self.seen.learn(disk, &m, Seen::Link(t.clone()));
-                    }
-                    t
-                }
-            };
-            Found::Symlink { target, uid, gid }
-        } else if ft.is_dir() {
-            self.dirs.insert(disk.to_path_buf(), m);
-            Found::Dir {
-                mode,
-                uid,
-                gid,
-                linked: false,
-            }
-        } else if ft.is_file() {
-            let size = m.len();
-            let content = match want_len {
-                Some(l) if l == size || size <= DIFF_READ_LIMIT => {
-                    let bytes = match self.cache.get(disk, &m) {
-                        Some(Seen::File(b)) => {
-                            if self.record {
-                                self.seen.keep(disk, &m, Seen::File(b.clone()));
-                            }
-                            b.clone()
-                        }
-                        _ => {
-                            let b = read_nofollow(disk, size)?;
-                            if self.record {
-                                self.seen.learn(disk, &m, Seen::File(b.clone()));
-                            }
-                            b
-                        }
-                    };
-                    Some(bytes)
-                }
-                _ => None,
-            };
-            Found::File {
-                mode,
-                uid,
-                gid,
-                size,
-                content,
-            }
-        } else {
-            Found::Other
-        })
-    }
-
-    /// The entries of dir `disk` in name order. Cached only for a real dir [`Disk::lstat`]
-    /// looked at (its `lstat` came before the listing).
-    fn list_dir(&mut self, disk: &Path) -> Result<Vec<DirEntry>, String> {
-        let m = self.dirs.get(disk);
-        if let Some(Seen::Dir(list)) = m.and_then(|m| self.cache.get(disk, m)) {
-            let list = list.clone();
-            if let (Some(m), true) = (m, self.record) {
-                self.seen.keep(disk, m, Seen::Dir(list.clone()));
-            }
-            return Ok(list);
-        }
-        let mut list = fs::read_dir(disk)
-            .and_then(|rd| {
-                rd.map(|e| {
-                    let e = e?;
-                    Ok(DirEntry {
-                        kind: EntryKind::of(e.file_type()?),
-                        name: e.file_name(),
-                    })
-                })
-                .collect::<io::Result<Vec<_>>>()
-            })
-            .map_err(|e| io_err(disk, e))?;
-        list.sort_by(|a, b| a.name.cmp(&b.name));
-        if let (Some(m), true) = (m, self.record) {
-            self.seen.learn(disk, m, Seen::Dir(list.clone()));
-        }
-        Ok(list)
-    }
-}
-
-fn read_nofollow(disk: &Path, size: u64) -> Result<Vec<u8>, String> {
-    let mut f = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(disk)
-        .map_err(|e| io_err(disk, e))?;
-    // Read into a buffer of the lstat'ed size plus one byte, by hand: `read_to_end` on a `File`
-    // asks for its size and position first (a statx and an lseek per file, 40% of a no-op
-    // plan's syscalls), which the lstat already answered.
-    let mut buf = vec![0u8; size as usize + 1];
-    let mut len = 0;
-    loop {
-        if len == buf.len() {
-            buf.resize(len * 2, 0);
-        }
-        match f.read(&mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(io_err(disk, e)),
-        }
-    }
-    buf.truncate(len);
-    Ok(buf)
 }
 
 /// The class a path inside a service dir has, from its relative path.
