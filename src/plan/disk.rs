@@ -57,21 +57,9 @@ impl<'a> Disk<'a> {
         let ft = m.file_type();
         let (mode, uid, gid) = (m.mode() & 0o7777, m.uid(), m.gid());
         Ok(if ft.is_symlink() {
-            let target = match self.cache.get(disk, &m) {
-                Some(Seen::Link(t)) => {
-                    if self.record {
-                        self.seen.keep(disk, &m, Seen::Link(t.clone()));
-                    }
-                    t.clone()
-                }
-                _ => {
-                    let t = fs::read_link(disk).map_err(|e| io_err(disk, e))?;
-                    if self.record {
-                        self.seen.learn(disk, &m, Seen::Link(t.clone()));
-                    }
-                    t
-                }
-            };
+            let target = self.through_cache(disk, &m, LINK, || {
+                fs::read_link(disk).map_err(|e| io_err(disk, e))
+            })?;
             Found::Symlink { target, uid, gid }
         } else if ft.is_dir() {
             self.dirs.insert(disk.to_path_buf(), m);
@@ -85,22 +73,7 @@ impl<'a> Disk<'a> {
             let size = m.len();
             let content = match want_len {
                 Some(l) if l == size || size <= DIFF_READ_LIMIT => {
-                    let bytes = match self.cache.get(disk, &m) {
-                        Some(Seen::File(b)) => {
-                            if self.record {
-                                self.seen.keep(disk, &m, Seen::File(b.clone()));
-                            }
-                            b.clone()
-                        }
-                        _ => {
-                            let b = read_nofollow(disk, size)?;
-                            if self.record {
-                                self.seen.learn(disk, &m, Seen::File(b.clone()));
-                            }
-                            b
-                        }
-                    };
-                    Some(bytes)
+                    Some(self.through_cache(disk, &m, FILE, || read_nofollow(disk, size))?)
                 }
                 _ => None,
             };
@@ -119,33 +92,76 @@ impl<'a> Disk<'a> {
     /// The entries of dir `disk` in name order. Cached only for a real dir [`Disk::lstat`]
     /// looked at (its `lstat` came before the listing).
     pub(super) fn list_dir(&mut self, disk: &Path) -> Result<Vec<DirEntry>, String> {
-        let m = self.dirs.get(disk);
-        if let Some(Seen::Dir(list)) = m.and_then(|m| self.cache.get(disk, m)) {
-            let list = list.clone();
-            if let (Some(m), true) = (m, self.record) {
-                self.seen.keep(disk, m, Seen::Dir(list.clone()));
-            }
-            return Ok(list);
-        }
-        let mut list = fs::read_dir(disk)
-            .and_then(|rd| {
-                rd.map(|e| {
-                    let e = e?;
-                    Ok(DirEntry {
-                        kind: EntryKind::of(e.file_type()?),
-                        name: e.file_name(),
+        let read = || {
+            let mut list = fs::read_dir(disk)
+                .and_then(|rd| {
+                    rd.map(|e| {
+                        let e = e?;
+                        Ok(DirEntry {
+                            kind: EntryKind::of(e.file_type()?),
+                            name: e.file_name(),
+                        })
                     })
+                    .collect::<io::Result<Vec<_>>>()
                 })
-                .collect::<io::Result<Vec<_>>>()
-            })
-            .map_err(|e| io_err(disk, e))?;
-        list.sort_by(|a, b| a.name.cmp(&b.name));
-        if let (Some(m), true) = (m, self.record) {
-            self.seen.learn(disk, m, Seen::Dir(list.clone()));
+                .map_err(|e| io_err(disk, e))?;
+            list.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(list)
+        };
+        match self.dirs.get(disk).cloned() {
+            Some(m) => self.through_cache(disk, &m, DIR, read),
+            None => read(),
         }
-        Ok(list)
+    }
+
+    /// What the cache holds for `disk` (whose `lstat` is `m`) as `kind`, or else `read()`;
+    /// either way recorded for the next cache when recording.
+    fn through_cache<T: Clone>(
+        &mut self,
+        disk: &Path,
+        m: &fs::Metadata,
+        (unwrap, wrap): Kind<T>,
+        read: impl FnOnce() -> Result<T, String>,
+    ) -> Result<T, String> {
+        let cache = self.cache;
+        if let Some(v) = cache.get(disk, m).and_then(unwrap) {
+            if self.record {
+                self.seen.keep(disk, m, wrap(v.clone()));
+            }
+            return Ok(v.clone());
+        }
+        let v = read()?;
+        if self.record {
+            self.seen.learn(disk, m, wrap(v.clone()));
+        }
+        Ok(v)
     }
 }
+
+/// How one kind of [`Seen`] is taken out of and put into a cache entry.
+type Kind<T> = (fn(&Seen) -> Option<&T>, fn(T) -> Seen);
+
+const FILE: Kind<Vec<u8>> = (
+    |s| match s {
+        Seen::File(b) => Some(b),
+        _ => None,
+    },
+    Seen::File,
+);
+const LINK: Kind<PathBuf> = (
+    |s| match s {
+        Seen::Link(t) => Some(t),
+        _ => None,
+    },
+    Seen::Link,
+);
+const DIR: Kind<Vec<DirEntry>> = (
+    |s| match s {
+        Seen::Dir(l) => Some(l),
+        _ => None,
+    },
+    Seen::Dir,
+);
 
 pub(super) fn read_nofollow(disk: &Path, size: u64) -> Result<Vec<u8>, String> {
     let mut f = fs::OpenOptions::new()
