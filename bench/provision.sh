@@ -72,7 +72,7 @@ cpsync=$(best sh -c "cp -a '$root' '$copy' && sync")
 setup=':'
 plan=$(best "$bin" --root "$root" plan "$spec")
 noop=$(best "$bin" --root "$root" apply --no-supervise "$spec")
-# The no-op applies above saved the stat cache (files are older than its one-second settle by
+# The no-op applies above saved the stat cache (files are older than its two-second settle by
 # now): plan lstat's every path and reads none.
 warm=$(best "$bin" --root "$root" plan "$spec")
 rsync=$(best rsync -a --checksum --dry-run "$root/" "$copy/")

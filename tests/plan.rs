@@ -419,7 +419,7 @@ fn the_stat_cache_never_hides_drift() {
         "etc/sv/worker/run",
         "etc/service/web",
     ];
-    // A path enters the cache once it is more than a second old: apply again until it has.
+    // A path enters the cache once it is more than two seconds old: apply again until it has.
     let warm = crate::support::wait_for(Duration::from_secs(20), || {
         s.expect("apply", &["--no-supervise"], 0);
         cached(&s, &paths).then_some(())

@@ -5,11 +5,13 @@
 //!
 //! An entry is a path's fingerprint (device, inode, mode, owner, size, mtime, ctime) and what
 //! was read: a file's bytes, a link's target, or a dir's names and entry types. It is trusted
-//! only while the path's `lstat` is identical and its ctime lies more than [`SETTLE`] before the
-//! moment the cache was taken (the start of the observe that filled it). No process but the
+//! only while the path's `lstat` is identical and its ctime lies more than [`SETTLE_NS`] before
+//! the moment the cache was taken (the start of the observe that filled it). No process but the
 //! kernel sets ctime: any write, rename, chmod or chown after that observe leaves a ctime at or
-//! after that moment, so it differs, and the path is read again. A path changed within
-//! [`SETTLE`] of being read is not cached at all (its ctime could repeat within one clock tick).
+//! after that moment, less one timestamp tick, so it differs, and the path is read again. A path
+//! changed within [`SETTLE_NS`] of being read is not cached at all: its ctime could repeat within
+//! one tick, which is nanoseconds on ext4, xfs, btrfs and tmpfs, but 1 s on ext3 and 2 s on
+//! FAT, hence two seconds.
 //!
 //! Only `apply` writes the cache (`plan` writes nothing): `<root>/var/cache/runitctl/<project>.stat`,
 //! mode 0600 in a 0700 dir, since it holds env file contents. It is used only when it is the
@@ -28,8 +30,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Where the cache lives (logical; one file per project).
 pub const CACHE_DIR: &str = "/var/cache/runitctl";
-/// How long before the cache was taken a path must have last changed to be cached.
-pub const SETTLE_NS: i128 = 1_000_000_000;
+/// How long before the cache was taken a path must have last changed to be cached: more than
+/// the coarsest timestamp tick of a filesystem runit trees live on.
+pub const SETTLE_NS: i128 = 2_000_000_000;
 /// Files larger than this are read every time rather than cached.
 const MAX_CACHED_FILE: u64 = 64 * 1024;
 const MAGIC: &[u8] = b"runitctl stat cache 2\n";
@@ -386,6 +389,7 @@ mod tests {
 
     /// A cache taken `secs` seconds from now.
     fn taken_in(secs: i128) -> StatCache {
+        // Later than the settle time from now, so files written just now count as settled.
         let mut c = StatCache::starting_now(0);
         c.taken += secs * 1_000_000_000;
         c
@@ -406,7 +410,7 @@ mod tests {
         let mut c = StatCache::starting_now(0);
         c.learn(&p, &m, Seen::File(b"a".to_vec()));
         assert!(c.is_empty());
-        let mut later = taken_in(2);
+        let mut later = taken_in(3);
         later.learn(&p, &m, Seen::File(b"a".to_vec()));
         assert_eq!(later.get(&p, &m), Some(&Seen::File(b"a".to_vec())));
     }
@@ -414,7 +418,7 @@ mod tests {
     #[test]
     fn any_change_to_the_path_misses() {
         let (t, p, m) = file_a();
-        let mut c = taken_in(2);
+        let mut c = taken_in(3);
         c.learn(&p, &m, Seen::File(b"a".to_vec()));
         // Longer: size.
         fs::write(&p, "ab").unwrap();
@@ -447,7 +451,7 @@ mod tests {
         fs::create_dir(&d).unwrap();
         let l = t.path().join("l");
         std::os::unix::fs::symlink("/etc/sv/x", &l).unwrap();
-        let mut c = taken_in(2);
+        let mut c = taken_in(3);
         c.learn(
             &f,
             &fs::symlink_metadata(&f).unwrap(),
