@@ -17,14 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
 RUNS=${RUNS:-7}
-if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet
-  BIN=target/release/runitctl
-fi
-BIN=$(realpath "$BIN")
-for p in runsvdir runsv sv; do
-  [ -x /usr/bin/$p ] || { echo "bench: Debian's $p is missing" >&2; exit 1; }
-done
+. bench/common.bash
+bench_binary
+need_debian runsvdir runsv sv
 ulimit -n 65536 2>/dev/null || true
 WORK=$(mktemp -d /tmp/drive-bench.XXXXXX)
 cleanup() {

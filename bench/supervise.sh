@@ -20,17 +20,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
 IDLE=${IDLE:-30}
-if [ -z "${BIN:-}" ]; then
-  RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
-    cargo build --release --quiet --target x86_64-unknown-linux-gnu
-  BIN=target/x86_64-unknown-linux-gnu/release/runitctl
-fi
-BIN=$(realpath "$BIN")
-[ -x "$BIN" ] || { echo "bench: no binary at $BIN" >&2; exit 1; }
+. bench/common.bash
+RUSTFLAGS="-C target-feature=+crt-static -C relocation-model=static" \
+  bench_binary --target x86_64-unknown-linux-gnu
 echo "binary: $BIN ($(file -b "$BIN" | cut -d, -f1-2))"
-for p in runsvdir runsv svlogd; do
-  [ -x /usr/bin/$p ] || { echo "bench: Debian's $p is missing" >&2; exit 1; }
-done
+need_debian runsvdir runsv svlogd
 ulimit -n 65536 2>/dev/null || true
 ulimit -u unlimited 2>/dev/null || true
 WORK=$(mktemp -d /tmp/supervise-bench.XXXXXX)

@@ -15,14 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-1000}
 RESTARTS=${RESTARTS:-10}
-if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet
-  BIN=target/release/runitctl
-fi
-BIN=$(realpath "$BIN")
-for p in /usr/bin/runsv /usr/bin/sv; do
-  [ -x "$p" ] || { echo "bench: Debian's $p is missing" >&2; exit 1; }
-done
+. bench/common.bash
+bench_binary
+need_debian runsv sv
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is missing" >&2; exit 1; }
 command -v jq >/dev/null || { echo "bench: jq is missing" >&2; exit 1; }
 

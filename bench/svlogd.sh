@@ -15,14 +15,9 @@ cd "$(dirname "$0")/.."
 LINES=${LINES:-2000000}
 RATE=${RATE:-100000}
 SECS=${SECS:-5}
-if [ -z "${BIN:-}" ]; then
-  cargo build --release --quiet
-  BIN=target/release/runitctl
-fi
-BIN=$(realpath "$BIN")
-for p in /usr/bin/runsv /usr/bin/svlogd; do
-  [ -x "$p" ] || { echo "bench: Debian's $p is missing" >&2; exit 1; }
-done
+. bench/common.bash
+bench_binary
+need_debian runsv svlogd
 WORK=$(mktemp -d /tmp/svlogd-bench.XXXXXX)
 PGIDS=()
 cleanup() {
