@@ -65,11 +65,6 @@ impl Config {
         }
         c
     }
-
-    /// True when some `e`/`E` pattern exists (stderr copies possible).
-    pub fn has_stderr(&self) -> bool {
-        self.patterns.iter().any(|(k, _)| matches!(k, b'e' | b'E'))
-    }
 }
 
 /// Leading digits times the factor of an optional unit suffix.
@@ -99,7 +94,7 @@ mod tests {
         assert_eq!(c.udp, Some(("10.0.0.1:99".parse().unwrap(), true)));
         assert_eq!(c.prefix, b"PFX ");
         assert_eq!(c.patterns.len(), 4);
-        assert!(c.has_stderr());
+        assert!(c.patterns.iter().any(|(k, _)| matches!(k, b'e' | b'E')));
     }
 
     #[test]

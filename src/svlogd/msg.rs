@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::runit::errstr::errstr;
+use crate::runit::errstr::io_errstr;
 
 static VERBOSE: AtomicBool = AtomicBool::new(false);
 
@@ -17,18 +17,10 @@ fn emit(level: &str, text: &str, err: Option<&std::io::Error>) {
     let mut line = format!("svlogd: {level}: {text}");
     if let Some(e) = err {
         line.push_str(": ");
-        line.push_str(&err_text(e));
+        line.push_str(&io_errstr(e));
     }
     line.push('\n');
     let _ = std::io::stderr().write_all(line.as_bytes());
-}
-
-/// djb-style text of an I/O error.
-pub fn err_text(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(n) => errstr(nix::errno::Errno::from_raw(n)),
-        None => e.to_string(),
-    }
 }
 
 pub fn warn(text: &str, err: Option<&std::io::Error>) {
