@@ -48,8 +48,6 @@ use crate::sys::signals::Signals;
 
 /// `runsv` personality entry point; returns the exit code.
 pub fn main(args: Vec<OsString>) -> i32 {
-    // The process name `ps`/`pstree` show (we may have been exec'd as /proc/self/exe).
-    let _ = nix::sys::prctl::set_name(c"runsv");
     if args.len() != 2 {
         say!("usage: runsv dir");
         return 1;

@@ -42,7 +42,6 @@ const KEEPALIVE: Duration = Duration::from_secs(900);
 
 /// `runsvdir` personality entry point; returns the exit code.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let _ = nix::sys::prctl::set_name(c"runsvdir");
     let mut rest = &args[args.len().min(1)..];
     let mut setsid = false;
     match rest.first().map(|a| a.as_bytes()) {

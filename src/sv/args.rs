@@ -2,7 +2,7 @@
 //! options `-v`, `-w SEC` (implies `-v`), `-V`; clustered (`-vw5`); parsing stops at the first
 //! non-option or after `--`. Numbers parse like djb's `scan_ulong` (leading digits, else 0).
 
-pub use crate::runit::getopt::scan_ulong;
+use crate::runit::getopt::scan_ulong;
 use crate::runit::getopt::{getopt, Opt};
 use std::ffi::OsString;
 

@@ -57,7 +57,9 @@ pub fn run(argv: Vec<OsString>, lsb: bool) -> i32 {
         return usage();
     };
     let wait = a.wait.unwrap_or_else(|| {
-        std::env::var_os("SVWAIT").map_or(DEFAULT_WAIT, |w| args::scan_ulong(w.as_bytes()))
+        std::env::var_os("SVWAIT").map_or(DEFAULT_WAIT, |w| {
+            crate::runit::getopt::scan_ulong(w.as_bytes())
+        })
     });
     let svdir = std::env::var_os("SVDIR").unwrap_or_else(|| DEFAULT_SVDIR.into());
     Session {

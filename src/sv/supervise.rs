@@ -24,7 +24,7 @@ fn errno(e: &std::io::Error) -> Errno {
 }
 
 /// Opens a FIFO for writing without blocking (ENXIO when nobody reads it).
-pub(super) fn open_fifo<P: AsRef<std::path::Path>>(path: P) -> std::io::Result<File> {
+fn open_fifo(path: &str) -> std::io::Result<File> {
     OpenOptions::new()
         .write(true)
         .custom_flags(libc::O_NONBLOCK)
