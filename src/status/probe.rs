@@ -20,11 +20,12 @@ pub enum Liveness {
     Error(String),
 }
 
-/// Probes the slot whose service directory is `dir` (pass `dir/log` for the logger).
+/// Probes the slot whose service directory is `dir` (pass `dir/log` for the logger). An `ok`
+/// that is a symlink is not followed: apply probes, as root, trees that users own.
 pub fn probe(dir: &Path) -> Liveness {
     let r = OpenOptions::new()
         .write(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC | libc::O_NOFOLLOW)
         .open(dir.join("supervise/ok"));
     match r {
         Ok(_) => Liveness::Running,
@@ -58,5 +59,13 @@ mod tests {
             .open(t.path().join("supervise/ok"))
             .unwrap();
         assert_eq!(probe(t.path()), Liveness::Running);
+    }
+
+    #[test]
+    fn a_planted_ok_link_is_not_followed() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir(t.path().join("supervise")).unwrap();
+        std::os::unix::fs::symlink("/dev/null", t.path().join("supervise/ok")).unwrap();
+        assert!(matches!(probe(t.path()), Liveness::Error(_)));
     }
 }
