@@ -144,8 +144,9 @@ fn subtree(p: &Proc, children: &BTreeMap<i32, Vec<&Proc>>, into: &mut BTreeMap<i
     }
 }
 
-/// runsv processes whose cwd is a service linked from `scan` (left behind by a runsvdir that
-/// died).
+/// runsv processes whose cwd is a service linked from `scan`, left behind by a runsvdir that
+/// died: a runsv some runsvdir still runs (another supervisor that took the dir over) is that
+/// supervisor's, not ours.
 fn orphans<'a>(scan: &Path, snapshot: &'a [Proc]) -> Vec<&'a Proc> {
     let Ok(rd) = std::fs::read_dir(scan) else {
         return Vec::new();
@@ -155,9 +156,16 @@ fn orphans<'a>(scan: &Path, snapshot: &'a [Proc]) -> Vec<&'a Proc> {
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .filter_map(|e| std::fs::canonicalize(e.path()).ok())
         .collect();
+    let by_pid: BTreeMap<i32, &Proc> = snapshot.iter().map(|p| (p.pid, p)).collect();
+    let supervised = |p: &Proc| {
+        by_pid
+            .get(&p.ppid)
+            .is_some_and(|pp| pp.name() == "runsvdir")
+    };
     snapshot
         .iter()
         .filter(|p| p.name() == "runsv" && p.cwd.as_ref().is_some_and(|c| dirs.contains(c)))
+        .filter(|p| !supervised(p))
         .collect()
 }
 
@@ -170,4 +178,40 @@ fn ancestors(snapshot: &[Proc]) -> BTreeSet<i32> {
         pid = by_pid.get(&pid).map_or(0, |p| p.ppid);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proc(pid: i32, ppid: i32, name: &str, cwd: &Path) -> Proc {
+        Proc {
+            pid,
+            ppid,
+            start: 1,
+            argv: vec![name.into()],
+            cwd: Some(cwd.to_path_buf()),
+        }
+    }
+
+    /// A runsv some runsvdir still runs is left to that runsvdir; only one nobody supervises
+    /// is an orphan of ours.
+    #[test]
+    fn only_unsupervised_runsvs_are_orphans() {
+        let t = tempfile::tempdir().unwrap();
+        let svc = t.path().join("sv/web");
+        std::fs::create_dir_all(&svc).unwrap();
+        let scan = t.path().join("service");
+        std::fs::create_dir(&scan).unwrap();
+        std::os::unix::fs::symlink(&svc, scan.join("web")).unwrap();
+        let svc = std::fs::canonicalize(&svc).unwrap();
+        let snapshot = vec![
+            proc(100, 1, "runsvdir", t.path()),
+            proc(101, 100, "runsv", &svc),
+            proc(102, 1, "runsv", &svc),
+            proc(103, 1, "sleep", &svc),
+        ];
+        let found: Vec<i32> = orphans(&scan, &snapshot).iter().map(|p| p.pid).collect();
+        assert_eq!(found, vec![102]);
+    }
 }
