@@ -112,7 +112,7 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
     }
     // Merged as two sorted lists: inserting 1,000 markers one by one into the tree compared
     // paths component by component at every level.
-    let tree = TreeBuilder::merge(entries, markers.into_sorted());
+    let tree = TreeBuilder::merge(entries, markers.into_sorted())?;
 
     Ok(Model {
         project: spec.project.clone(),

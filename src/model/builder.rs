@@ -102,19 +102,34 @@ impl TreeBuilder {
 
     /// Two [`TreeBuilder::into_sorted`] lists with no path in common, merged into one tree
     /// (already sorted: collecting checks that with one comparison per entry).
-    pub fn merge(a: Vec<(PathBuf, Node)>, b: Vec<(PathBuf, Node)>) -> Tree {
+    /// A path in both is a conflict, as [`TreeBuilder::insert`] has it (`a` asked first).
+    pub fn merge(a: Vec<(PathBuf, Node)>, b: Vec<(PathBuf, Node)>) -> Result<Tree, BuildError> {
         let mut merged = Vec::with_capacity(a.len() + b.len());
         let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
         loop {
             let take_a = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) => path_order(&x.0, &y.0) == Ordering::Less,
+                (Some(x), Some(y)) => match path_order(&x.0, &y.0) {
+                    Ordering::Less => true,
+                    Ordering::Greater => false,
+                    Ordering::Equal if x.1 == y.1 => {
+                        b.next();
+                        true
+                    }
+                    Ordering::Equal => {
+                        return Err(BuildError::Conflict {
+                            path: x.0.clone(),
+                            first: describe(&x.1),
+                            second: describe(&y.1),
+                        })
+                    }
+                },
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
             };
             merged.extend(if take_a { a.next() } else { b.next() });
         }
-        merged.into_iter().collect()
+        Ok(merged.into_iter().collect())
     }
 
     /// A container that must exist (`sv_dir`, `service_dir`), 0755.

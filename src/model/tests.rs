@@ -422,6 +422,19 @@ fn a_conflict_among_many_services_names_them_in_spec_order() {
     );
 }
 
+/// A log dir at another service's marker path is a conflict, not a marker silently lost.
+#[test]
+fn a_log_dir_on_a_marker_conflicts() {
+    let web = service("web", "./web");
+    let mut api = service("api", "./api");
+    api.log = Some(log("/etc/sv/web/.runitctl"));
+    let e = build(&spec(vec![api, web], vec![]), &opts()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "error: /etc/sv/web/.runitctl is generated twice, by service api and by service web"
+    );
+}
+
 #[test]
 fn marker_hash_is_stable_and_follows_content() {
     let s = spec(vec![service("web", "./web")], vec![]);
