@@ -90,9 +90,11 @@ fn observe_and_diff(
     relocate_links: bool,
     record: bool,
 ) -> Result<(Plan, StatCache), i32> {
-    let cache = match StatCache::file(root, &p.model.project, false) {
-        Some(f) if relocate_links => StatCache::load(&f),
-        _ => StatCache::default(),
+    let cache = match relocate_links {
+        true => StatCache::file(root, &p.model.project, false)
+            .map(|f| StatCache::load(&f))
+            .unwrap_or_default(),
+        false => StatCache::default(),
     };
     let cache_use = match (relocate_links, record) {
         (false, _) => CacheUse::None,

@@ -5,6 +5,7 @@
 use super::observed::Found;
 use super::statcache::{DirEntry, EntryKind, Seen, StatCache};
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
@@ -23,8 +24,10 @@ pub(super) struct Disk<'a> {
     /// Whether what is read goes into `seen`.
     record: bool,
     seen: StatCache,
-    /// The `lstat` of each real dir looked at, for listing it.
-    dirs: HashMap<PathBuf, fs::Metadata>,
+    /// The `lstat` of each real dir looked at, for listing it (keyed by the path's bytes).
+    dirs: HashMap<OsString, fs::Metadata>,
+    /// Dirs listed in this run (sv_dir is listed for temporaries and for prunes).
+    listed: HashMap<OsString, Vec<DirEntry>>,
 }
 
 impl<'a> Disk<'a> {
@@ -38,6 +41,7 @@ impl<'a> Disk<'a> {
                 false => StatCache::default(),
             },
             dirs: HashMap::new(),
+            listed: HashMap::new(),
         }
     }
 
@@ -62,7 +66,7 @@ impl<'a> Disk<'a> {
             })?;
             Found::Symlink { target, uid, gid }
         } else if ft.is_dir() {
-            self.dirs.insert(disk.to_path_buf(), m);
+            self.dirs.insert(disk.as_os_str().to_owned(), m);
             Found::Dir {
                 mode,
                 uid,
@@ -89,9 +93,12 @@ impl<'a> Disk<'a> {
         })
     }
 
-    /// The entries of dir `disk` in name order. Cached only for a real dir [`Disk::lstat`]
-    /// looked at (its `lstat` came before the listing).
+    /// The entries of dir `disk` in name order, listed once per run. Cached only for a real
+    /// dir [`Disk::lstat`] looked at (its `lstat` came before the listing).
     pub(super) fn list_dir(&mut self, disk: &Path) -> Result<Vec<DirEntry>, String> {
+        if let Some(list) = self.listed.get(disk.as_os_str()) {
+            return Ok(list.clone());
+        }
         let read = || {
             let mut list = fs::read_dir(disk)
                 .and_then(|rd| {
@@ -108,10 +115,13 @@ impl<'a> Disk<'a> {
             list.sort_by(|a, b| a.name.cmp(&b.name));
             Ok(list)
         };
-        match self.dirs.get(disk).cloned() {
-            Some(m) => self.through_cache(disk, &m, DIR, read),
-            None => read(),
-        }
+        let list = match self.dirs.get(disk.as_os_str()).cloned() {
+            Some(m) => self.through_cache(disk, &m, DIR, read)?,
+            None => read()?,
+        };
+        self.listed
+            .insert(disk.as_os_str().to_owned(), list.clone());
+        Ok(list)
     }
 
     /// What the cache holds for `disk` (whose `lstat` is `m`) as `kind`, or else `read()`;
