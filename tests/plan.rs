@@ -419,12 +419,24 @@ fn the_stat_cache_never_hides_drift() {
         "etc/sv/worker/run",
         "etc/service/web",
     ];
-    // A path enters the cache once it is more than two seconds old: apply again until it has.
-    let warm = crate::support::wait_for(Duration::from_secs(20), || {
-        s.expect("apply", &["--no-supervise"], 0);
-        cached(&s, &paths).then_some(())
+    // A path enters the cache once its ctime is more than two seconds old: wait until every
+    // one is (polling their metadata, not spawning applies), then apply once more.
+    let settled = crate::support::wait_for(Duration::from_secs(20), || {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        paths
+            .iter()
+            .all(|p| {
+                let m = std::fs::symlink_metadata(s.p(p)).unwrap();
+                (m.ctime() as f64 + m.ctime_nsec() as f64 / 1e9) < now - 2.5
+            })
+            .then_some(())
     });
-    assert!(warm.is_some(), "the stat cache never filled");
+    assert!(settled.is_some(), "the tree's ctimes never settled");
+    s.expect("apply", &["--no-supervise"], 0);
+    assert!(cached(&s, &paths), "the stat cache did not fill");
     let dir = std::fs::metadata(s.p("var/cache/runitctl")).unwrap();
     let file = std::fs::metadata(s.p("var/cache/runitctl/shop.stat")).unwrap();
     assert_eq!((dir.mode() & 0o777, file.mode() & 0o777), (0o700, 0o600));
