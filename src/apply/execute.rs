@@ -5,7 +5,7 @@
 
 use super::at::{self, Ids};
 use super::dirs::Dirs;
-use super::report::Report;
+use super::report::{Kept, Report};
 use crate::model::{FileClass, Node, NodeKind, ServiceId};
 use crate::plan::{disk_target, stage_name, trash_name, Change, ChangeKind, Plan};
 use nix::sys::stat::SFlag;
@@ -121,7 +121,7 @@ struct Exec<'a> {
     staged: Vec<(PathBuf, OsString, OsString)>,
     /// Paths whose content was rewritten (mode and owner came with it).
     rewritten: HashSet<PathBuf>,
-    kept: Vec<String>,
+    kept: Vec<Kept>,
 }
 
 fn split(p: &Path) -> (&Path, &OsStr) {
@@ -358,11 +358,10 @@ impl Exec<'_> {
                 break;
             }
             if Instant::now() >= deadline {
-                self.kept.push(format!(
-                    "{}: a runsv still supervises it after {}s; definition kept",
-                    self.d.shown(dir).display(),
-                    opts.timeout.as_secs()
-                ));
+                self.kept.push(Kept {
+                    dir: self.d.shown(dir),
+                    after: opts.timeout,
+                });
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));

@@ -25,7 +25,7 @@ mod report;
 
 pub use execute::{apply, ApplyOptions, UnlinkHook};
 pub use lock::{ApplyLock, LOCK_NAME};
-pub use report::Report;
+pub use report::{Kept, Report};
 
 use std::path::Path;
 use std::time::Duration;

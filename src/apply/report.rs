@@ -1,5 +1,6 @@
 //! What an apply did, for the summary line.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Counts of what apply did.
@@ -13,8 +14,27 @@ pub struct Report {
     pub elapsed: Duration,
     /// Filesystem mutations performed.
     pub operations: u64,
-    /// Prunes left undone (a runsv still held the dir), with the reason.
-    pub kept: Vec<String>,
+    /// Prunes left undone.
+    pub kept: Vec<Kept>,
+}
+
+/// A prune apply left undone: a runsv still supervised the dir when the timeout ran out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Kept {
+    /// The service dir, on disk.
+    pub dir: PathBuf,
+    pub after: Duration,
+}
+
+impl std::fmt::Display for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: a runsv still supervises it after {}s; definition kept",
+            self.dir.display(),
+            self.after.as_secs()
+        )
+    }
 }
 
 impl Report {

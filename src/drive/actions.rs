@@ -14,6 +14,7 @@
 use super::console::Console;
 use super::targets::target;
 use super::Driver;
+use crate::apply::Kept;
 use crate::model::ServiceModel;
 use crate::plan::{Action, ServicePlan};
 use crate::runit::status::State;
@@ -51,7 +52,7 @@ struct Pending {
 impl Driver<'_> {
     /// Carries out every service's actions; prints one line per service. `kept`: prunes apply
     /// left undone. Returns the number of restarts done.
-    pub fn act(&mut self, kept: &[String]) -> usize {
+    pub fn act(&mut self, kept: &[Kept]) -> usize {
         let since = Instant::now();
         let mut pending = Vec::new();
         let plans: Vec<&ServicePlan> = self.plan.services.iter().collect();
@@ -60,10 +61,7 @@ impl Driver<'_> {
             let label = sp.id.to_string();
             match svc {
                 None => {
-                    let dir = self.dirs.get(&sp.id).cloned().unwrap_or_default();
-                    let kept = kept
-                        .iter()
-                        .any(|k| k.starts_with(&format!("{}:", dir.display())));
+                    let kept = kept.iter().any(|k| self.dirs.get(&sp.id) == Some(&k.dir));
                     if sp.actions.contains(&Action::Remove) && !kept {
                         self.console.line(&format!("{label}: stopped and removed"));
                     }
