@@ -123,10 +123,12 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
     let restarted = d.act(&report.kept);
     let failed = if a.wait { d.ready() } else { 0 };
     let changed = plan.services.len();
+    let in_model: std::collections::BTreeSet<_> =
+        prepared.model.services.iter().map(|m| &m.id).collect();
     let unchanged = prepared.model.services.len().saturating_sub(
         plan.services
             .iter()
-            .filter(|s| prepared.model.services.iter().any(|m| m.id == s.id))
+            .filter(|s| in_model.contains(&s.id))
             .count(),
     );
     out(&format!(

@@ -15,12 +15,13 @@ use super::console::Console;
 use super::targets::target;
 use super::Driver;
 use crate::apply::Kept;
-use crate::model::ServiceModel;
+use crate::model::{ServiceId, ServiceModel};
 use crate::plan::{Action, ServicePlan};
 use crate::runit::status::State;
 use crate::runit::tai64n::Tai64n;
 use crate::status::{probe, Liveness, Slot};
 use crate::sv::remote;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -56,8 +57,10 @@ impl Driver<'_> {
         let since = Instant::now();
         let mut pending = Vec::new();
         let plans: Vec<&ServicePlan> = self.plan.services.iter().collect();
+        let by_id: BTreeMap<&ServiceId, &ServiceModel> =
+            self.model.services.iter().map(|s| (&s.id, s)).collect();
         for sp in plans {
-            let svc = self.model.services.iter().find(|s| s.id == sp.id);
+            let svc = by_id.get(&sp.id).copied();
             let label = sp.id.to_string();
             match svc {
                 None => {
