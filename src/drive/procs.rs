@@ -27,11 +27,7 @@ impl Proc {
             return None;
         }
         let base = PathBuf::from(format!("/proc/{pid}"));
-        let stat = std::fs::read_to_string(base.join("stat")).ok()?;
-        let (ppid, state, start) = parse_stat(&stat)?;
-        if state == 'Z' || state == 'X' {
-            return None;
-        }
+        let (ppid, start) = live_stat(pid)?;
         let raw = std::fs::read(base.join("cmdline")).ok()?;
         if raw.is_empty() {
             return None;
@@ -80,10 +76,17 @@ impl Proc {
         self.scans().is_some_and(|d| same_dir(&d, dir))
     }
 
-    /// Still the same process (same pid and start time, not a zombie)?
+    /// Still the same process (same pid and start time, not a zombie)? Reads `stat` only.
     pub fn alive(&self) -> bool {
-        Proc::read(self.pid).is_some_and(|p| p.start == self.start)
+        live_stat(self.pid).is_some_and(|(_, start)| start == self.start)
     }
+}
+
+/// (ppid, start time) of a live process (not a zombie).
+fn live_stat(pid: i32) -> Option<(i32, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (ppid, state, start) = parse_stat(&stat)?;
+    (state != 'Z' && state != 'X').then_some((ppid, start))
 }
 
 /// (ppid, state, start time) from `/proc/PID/stat` (the name may hold spaces and parens).

@@ -90,25 +90,28 @@ pub fn shutdown(root: Option<&Path>, dirs: Option<&[PathBuf]>, timeout: Duration
         }
     }
     let since = Instant::now();
-    let left = |v: &BTreeMap<i32, Proc>| v.values().filter(|p| p.alive()).count();
-    while left(&victims) > 0 && since.elapsed() < timeout {
-        let n = left(&victims);
+    // What has exited is dropped as it goes: each tick reads the `stat` of the rest once.
+    victims.retain(|_, p| p.alive());
+    while !victims.is_empty() && since.elapsed() < timeout {
+        let n = victims.len();
         console.progress(since, || format!("stopping: {n} processes left"));
         std::thread::sleep(Duration::from_millis(20));
+        victims.retain(|_, p| p.alive());
     }
     console.clear();
     // Stragglers: services first (a runsv waits for its service), then runsvs and runsvdirs.
     for round in [false, true] {
         for p in victims.values().filter(|p| p.alive()) {
             let supervisor = matches!(p.name(), "runsv" | "runsvdir");
-            if supervisor == round {
-                signal(p, Signal::SIGKILL);
+            if supervisor == round && signal(p, Signal::SIGKILL) {
                 out.killed += 1;
             }
         }
         let t = Instant::now();
-        while victims.values().any(|p| p.alive()) && t.elapsed() < Duration::from_secs(2) {
+        victims.retain(|_, p| p.alive());
+        while !victims.is_empty() && t.elapsed() < Duration::from_secs(2) {
             std::thread::sleep(Duration::from_millis(10));
+            victims.retain(|_, p| p.alive());
         }
     }
     out.left = victims
@@ -124,11 +127,9 @@ pub fn shutdown(root: Option<&Path>, dirs: Option<&[PathBuf]>, timeout: Duration
     out
 }
 
-/// Signals `p` only if it is still the same process (pid > 1, same start time).
-fn signal(p: &Proc, sig: Signal) {
-    if p.pid > 1 && p.alive() {
-        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(p.pid), sig);
-    }
+/// Signals `p` only if it is still the same process (pid > 1, same start time); whether it did.
+fn signal(p: &Proc, sig: Signal) -> bool {
+    p.pid > 1 && p.alive() && nix::sys::signal::kill(nix::unistd::Pid::from_raw(p.pid), sig).is_ok()
 }
 
 /// `p` and everything below it.
