@@ -42,22 +42,31 @@ fn describe(node: &Node) -> String {
     }
 }
 
+/// Two different wishes for `path`, `first` asked first.
+fn conflict(path: &Path, first: &Node, second: &Node) -> BuildError {
+    BuildError::Conflict {
+        path: path.to_path_buf(),
+        first: describe(first),
+        second: describe(second),
+    }
+}
+
 impl TreeBuilder {
     /// Adds `node` at `path`. The same node twice is fine (shared containers); anything else
     /// at an existing path is a conflict.
     pub fn insert(&mut self, path: &Path, node: Node) -> Result<(), BuildError> {
-        if let Some(old) = self.nodes.get(path.as_os_str()) {
-            if *old == node {
-                return Ok(());
+        self.insert_owned(path.as_os_str().to_owned(), node)
+    }
+
+    fn insert_owned(&mut self, path: OsString, node: Node) -> Result<(), BuildError> {
+        match self.nodes.get(&path) {
+            Some(old) if *old == node => Ok(()),
+            Some(old) => Err(conflict(Path::new(&path), old, &node)),
+            None => {
+                self.nodes.insert(path, node);
+                Ok(())
             }
-            return Err(BuildError::Conflict {
-                path: path.to_path_buf(),
-                first: describe(old),
-                second: describe(&node),
-            });
         }
-        self.nodes.insert(path.as_os_str().to_owned(), node);
-        Ok(())
     }
 
     /// Adds every entry of `other`, as [`TreeBuilder::insert`] would one by one, in path
@@ -66,22 +75,9 @@ impl TreeBuilder {
         self.nodes.reserve(other.nodes.len());
         let mut entries: Vec<(OsString, Node)> = other.nodes.into_iter().collect();
         entries.sort_unstable_by(|a, b| path_order(Path::new(&a.0), Path::new(&b.0)));
-        for (path, node) in entries {
-            match self.nodes.get(&path) {
-                Some(old) if *old == node => {}
-                Some(old) => {
-                    return Err(BuildError::Conflict {
-                        path: PathBuf::from(path),
-                        first: describe(old),
-                        second: describe(&node),
-                    })
-                }
-                None => {
-                    self.nodes.insert(path, node);
-                }
-            }
-        }
-        Ok(())
+        entries
+            .into_iter()
+            .try_for_each(|(path, node)| self.insert_owned(path, node))
     }
 
     /// The node wished for at `path` so far.
@@ -115,13 +111,7 @@ impl TreeBuilder {
                         b.next();
                         true
                     }
-                    Ordering::Equal => {
-                        return Err(BuildError::Conflict {
-                            path: x.0.clone(),
-                            first: describe(&x.1),
-                            second: describe(&y.1),
-                        })
-                    }
+                    Ordering::Equal => return Err(conflict(&x.0, &x.1, &y.1)),
                 },
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
