@@ -16,7 +16,7 @@ mod stamp;
 
 pub use files::{is_rotated, log_files, read_rotated, rotated};
 pub use sink::{last_lines, LineSink};
-pub use stamp::{format_tt, humanize};
+pub use stamp::humanize;
 
 use current::{Change, Current};
 use std::io::{self, Write};
