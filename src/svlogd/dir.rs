@@ -20,6 +20,19 @@ use crate::runit::tai64n::Tai64n;
 /// runit's pause after a failed write, rename or open.
 pub const PAUSE: Duration = Duration::from_secs(3);
 
+/// `op` until it succeeds; after each failure runit's `pausing: WHAT` warning and a [`PAUSE`].
+pub(super) fn until_ok<T>(what: impl Fn() -> String, mut op: impl FnMut() -> io::Result<T>) -> T {
+    loop {
+        match op() {
+            Ok(v) => return v,
+            Err(e) => {
+                msg::pause(&what(), Some(&e));
+                std::thread::sleep(PAUSE);
+            }
+        }
+    }
+}
+
 /// An open log directory.
 pub struct LogDir {
     /// The name as given on the command line (used in messages).
@@ -248,22 +261,9 @@ impl LogDir {
 
     /// Replaces `current` with a fresh file after a rotation.
     pub(super) fn reopen_current(&mut self) {
-        loop {
-            match open_current(&self.path) {
-                Ok(f) => {
-                    self.cur = f;
-                    self.size = 0;
-                    return;
-                }
-                Err(e) => {
-                    msg::pause(
-                        &format!("unable to create new current: {}/current", self.name),
-                        Some(&e),
-                    );
-                    std::thread::sleep(PAUSE);
-                }
-            }
-        }
+        let what = || format!("unable to create new current: {}/current", self.name);
+        self.cur = until_ok(what, || open_current(&self.path));
+        self.size = 0;
     }
 
     /// fsync + mode 0744 on `current` (runit's "closed cleanly").

@@ -43,7 +43,7 @@ impl Processor {
                         &format!("unable to run processor: {name}/{stem}.u"),
                         Some(&e),
                     );
-                    std::thread::sleep(std::time::Duration::from_secs(3));
+                    std::thread::sleep(super::dir::PAUSE);
                 }
             }
         }

@@ -6,7 +6,7 @@
 use std::fs;
 use std::time::{Duration, Instant};
 
-use super::dir::{unique_stem, LogDir, PAUSE};
+use super::dir::{unique_stem, until_ok, LogDir};
 use super::msg;
 use super::processor::Processor;
 
@@ -30,20 +30,12 @@ impl LogDir {
         } else {
             "s"
         };
-        let stem = loop {
+        let what = || format!("unable to rename current: {}", self.name);
+        let stem = until_ok(what, || {
             let stem = unique_stem(&self.path);
             let to = self.path.join(format!("{stem}.{suffix}"));
-            match fs::rename(self.path.join("current"), &to) {
-                Ok(()) => break stem,
-                Err(e) => {
-                    msg::pause(
-                        &format!("unable to rename current: {}", self.name),
-                        Some(&e),
-                    );
-                    std::thread::sleep(PAUSE);
-                }
-            }
-        };
+            fs::rename(self.path.join("current"), &to).map(|()| stem)
+        });
         msg::info(&format!(
             "rename: {}/current {stem}.{suffix} {}",
             self.name, self.size
