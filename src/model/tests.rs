@@ -394,14 +394,20 @@ fn template_errors_are_reported() {
     );
 }
 
+/// The error building system `services` fails with.
+fn build_error(services: Vec<Service>) -> String {
+    build(&spec(services, vec![]), &opts())
+        .unwrap_err()
+        .to_string()
+}
+
 #[test]
 fn two_services_sharing_a_log_dir_conflict() {
     let a = service("a", "./a");
     let mut b = service("b", "./b");
     b.log = Some(log("/var/log/a"));
-    let e = build(&spec(vec![a, b], vec![]), &opts()).unwrap_err();
     assert_eq!(
-        e.to_string(),
+        build_error(vec![a, b]),
         "error: /var/log/a is generated twice, by service a and by service b"
     );
 }
@@ -415,9 +421,8 @@ fn a_conflict_among_many_services_names_them_in_spec_order() {
         .collect();
     services[150].log = Some(log("/var/log/s010"));
     services[190].log = Some(log("/var/log/s020"));
-    let e = build(&spec(services, vec![]), &opts()).unwrap_err();
     assert_eq!(
-        e.to_string(),
+        build_error(services),
         "error: /var/log/s010 is generated twice, by service s010 and by service s150"
     );
 }
@@ -428,9 +433,8 @@ fn a_log_dir_on_a_marker_conflicts() {
     let web = service("web", "./web");
     let mut api = service("api", "./api");
     api.log = Some(log("/etc/sv/web/.runitctl"));
-    let e = build(&spec(vec![api, web], vec![]), &opts()).unwrap_err();
     assert_eq!(
-        e.to_string(),
+        build_error(vec![api, web]),
         "error: /etc/sv/web/.runitctl is generated twice, by service api and by service web"
     );
 }
