@@ -147,11 +147,18 @@ for imp in debian embedded; do
       if [ -n "$pid" ] && [ "$pid" -gt 1 ] && [ "$pid" != "$last" ]; then kill -s "$sig" "$pid"; last=$pid; fi
     done
     for _ in $(seq 300); do [ -f "$svc/done" ] && break; sleep 0.1; done
-    sleep 2
+    # Counted once the logger has drained the pipe: nothing lost, or the count unchanged for
+    # a second (deadline 30 s), rather than after a guessed pause.
+    prev=""
+    for _ in $(seq 30); do
+      read -r lost dup torn < <(python3 "$WORK/count.py" "$svc/log/main" $((RATE * SECS)))
+      [ "$lost" = 0 ] || [ "$lost $dup $torn" = "$prev" ] && break
+      prev="$lost $dup $torn"
+      sleep 1
+    done
     pid=$(logger "$svc" "$runsv" || echo 0)
     rss=$(awk '/VmRSS/ { print $2 " kB" }' "/proc/$pid/status" 2>/dev/null || echo "?")
-    read -r lost dup torn < <(python3 "$WORK/count.py" "$svc/log/main" $((RATE * SECS)))
     printf '%-9s %-5s %6s %6s %6s %6s %10s\n' $imp $sig $((RATE * SECS)) "$lost" "$dup" "$torn" "$rss"
-    kill -KILL -- "-$runsv" 2>/dev/null || true
+    if [ "$runsv" -gt 1 ]; then kill -KILL -- "-$runsv" 2>/dev/null || true; fi
   done
 done
