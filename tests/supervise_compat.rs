@@ -11,8 +11,11 @@ use crate::support::proc::{
 };
 use runitctl::runit::status::State;
 
+/// Traps HUP, ALRM and INT; creates `trapped` once it does (a signal before that would kill it,
+/// and runsv would then hold it down for a second).
 const SIGNAL_TRAPPING_RUN: &str = "#!/bin/sh\nexec 2>&1\ntrap 'echo hup' HUP\n\
-    trap 'echo alrm' ALRM\ntrap 'echo int' INT\necho start\nwhile :; do sleep 0.05; done\n";
+    trap 'echo alrm' ALRM\ntrap 'echo int' INT\n: > trapped\necho start\n\
+    while :; do sleep 0.05; done\n";
 /// Ignores TERM; creates `trapped` once it does (a TERM before that would kill it).
 const TERM_IGNORING_RUN: &str = "#!/bin/sh\nexec 2>&1\ntrap '' TERM\n: > trapped\necho start\n\
     while :; do sleep 0.05; done\n";
@@ -59,6 +62,7 @@ fn transcript(
         crate::support::wait_for(DEADLINE, || ready(&svc).then_some(())).is_some(),
         "{imp:?}: service never became ready"
     );
+    wait_armed(&svc);
     let mut out = Vec::new();
     for args in steps {
         if args.is_empty() {
@@ -84,6 +88,15 @@ fn transcript(
     let _ = r.child.kill();
     let _ = r.child.wait();
     out
+}
+
+/// Waits until a run script that traps signals has set its traps (it then creates `trapped`).
+fn wait_armed(svc: &Path) {
+    let run = std::fs::read_to_string(svc.join("run")).unwrap();
+    if run.contains(": > trapped") {
+        crate::support::wait_for(DEADLINE, || svc.join("trapped").exists().then_some(()))
+            .expect("the service set its traps");
+    }
 }
 
 fn running(svc: &Path) -> bool {
@@ -238,11 +251,7 @@ fn compare_status(
         setup(&svc);
         let mut r = start_runsv(imp, &svc);
         wait_status(&svc, DEADLINE, |s| s.state != State::Down || s.want == b'd').expect("settled");
-        let run = std::fs::read_to_string(svc.join("run")).unwrap();
-        if run.contains(": > trapped") {
-            crate::support::wait_for(DEADLINE, || svc.join("trapped").exists().then_some(()))
-                .expect("the service ignores TERM");
-        }
+        wait_armed(&svc);
         act(&svc);
         wait_status(&svc, DEADLINE, done)
             .unwrap_or_else(|| panic!("{label}: {imp:?} never reached the state"));
