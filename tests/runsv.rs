@@ -210,7 +210,13 @@ fn control_scripts_override_signals_and_run_before_start() {
         "#!/bin/sh\necho i >> hooks.out\nexit 1\n",
     );
     let _r = start_runsv(Imp::Embedded, &svc);
-    wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).unwrap();
+    let pid = wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1)
+        .unwrap()
+        .pid;
+    let armed = wait_for(Duration::from_secs(5), || {
+        crate::support::traps(pid, nix::sys::signal::Signal::SIGINT).then_some(())
+    });
+    assert!(armed.is_some(), "the run script never set its INT trap");
     assert_eq!(read(&svc.join("hooks.out")), "u\n");
     control(&svc, b"h").unwrap();
     control(&svc, b"i").unwrap();

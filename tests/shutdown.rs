@@ -36,7 +36,11 @@ fn shutdown_stops_term_ignoring_services_and_orphaned_runsvs() {
     let s = Sandbox::new(SPEC);
     let _teardown = Teardown(&s.root);
     apply(&s, &[]);
-    running(&s, "etc/sv/stubborn");
+    let stubborn = running(&s, "etc/sv/stubborn");
+    let armed = wait_for(Duration::from_secs(10), || {
+        crate::support::traps(stubborn, nix::sys::signal::Signal::SIGTERM).then_some(())
+    });
+    assert!(armed.is_some(), "stubborn never set its TERM trap");
     running(&s, "home/deploy/sv/api");
     // Kill our runsvdir (verified by its command line): its runsvs are orphaned.
     let rec = std::fs::read_to_string(s.p("run/runitctl/etc-service.pid")).unwrap();

@@ -71,6 +71,23 @@ pub fn wait_for<T>(limit: Duration, mut f: impl FnMut() -> Option<T>) -> Option<
     }
 }
 
+/// Whether process `pid` catches or ignores `sig` (its SigCgt or SigIgn mask in
+/// /proc/PID/status): a test waits for this before signalling a script that sets a trap, since
+/// a signal that arrives before the trap kills the shell.
+pub fn traps(pid: u32, sig: nix::sys::signal::Signal) -> bool {
+    let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return false;
+    };
+    let bit = 1u64 << (sig as i32 - 1);
+    text.lines()
+        .filter_map(|l| {
+            l.strip_prefix("SigCgt:")
+                .or_else(|| l.strip_prefix("SigIgn:"))
+        })
+        .filter_map(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .any(|mask| mask & bit != 0)
+}
+
 /// Kills a process group on drop (a test that panics leaves nothing behind).
 /// Only ever signals a verified group id > 1.
 pub struct GroupGuard(pub i32);
