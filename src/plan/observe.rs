@@ -278,7 +278,12 @@ struct ServiceWalk<'a> {
 impl ServiceWalk<'_> {
     /// Subdir `rel` (`b""`: the service dir), depth first in name order.
     fn dir(&self, disk: &mut Disk, rel: &[u8], extras: &mut Vec<Extra>) -> Result<(), String> {
-        let dir = self.base.join(OsStr::from_bytes(rel));
+        // `base.join("")` would end in a slash, which is another key than the dir's `lstat`:
+        // its listing would miss the stat cache.
+        let dir = match rel {
+            b"" => self.base.to_path_buf(),
+            _ => self.base.join(OsStr::from_bytes(rel)),
+        };
         for e in disk.list_dir(&dir)? {
             let mut child = rel.to_vec();
             if !child.is_empty() {
