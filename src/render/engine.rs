@@ -1,5 +1,5 @@
-//! The handlebars engine: the embedded templates (`templates/*.hbs`), strict mode, no HTML
-//! escaping, and the `sh` helper that shell-quotes every interpolated value.
+//! The handlebars engine for a service's `template:`: strict mode, no HTML escaping, and the
+//! `sh` helper that shell-quotes every interpolated value.
 
 use super::quote::shell_quote;
 use handlebars::{
@@ -7,17 +7,6 @@ use handlebars::{
     RenderErrorReason,
 };
 use serde_json::Value;
-use std::sync::OnceLock;
-
-/// The templates compiled into the binary, by name.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("run", include_str!("../../templates/run.hbs")),
-    ("log-run", include_str!("../../templates/log-run.hbs")),
-    (
-        "runsvdir-run",
-        include_str!("../../templates/runsvdir-run.hbs"),
-    ),
-];
 
 /// `{{sh value}}`: a string or number as one quoted shell word; an array as quoted words
 /// joined by spaces. Anything else (null, objects, booleans) is an error, not a silent "".
@@ -64,17 +53,4 @@ pub fn new_registry() -> Handlebars<'static> {
     hb.set_strict_mode(true);
     hb.register_helper("sh", Box::new(sh_helper));
     hb
-}
-
-/// The shared registry holding the built-in templates.
-pub fn builtin() -> &'static Handlebars<'static> {
-    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        let mut hb = new_registry();
-        for (name, body) in BUILTIN {
-            hb.register_template_string(name, body)
-                .expect("built-in templates compile");
-        }
-        hb
-    })
 }
