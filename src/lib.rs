@@ -11,6 +11,7 @@ pub mod drive;
 pub mod import;
 pub mod model;
 pub mod multicall;
+pub mod par;
 pub mod plan;
 pub mod render;
 pub mod runit;

@@ -127,31 +127,20 @@ type Rendered = Result<(TreeBuilder, ServiceModel), BuildError>;
 /// Each job's entries, in job order; spread over the cores when there are enough jobs to pay
 /// for the threads.
 fn render_all(ctx: &Ctx, jobs: &[(&Place, &Service)]) -> Vec<Rendered> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    render_on(ctx, jobs, if jobs.len() < 64 { 1 } else { threads })
+    render_on(ctx, jobs, crate::par::threads_for(jobs.len(), 64))
 }
 
 /// [`render_all`] on `threads` threads.
 fn render_on(ctx: &Ctx, jobs: &[(&Place, &Service)], threads: usize) -> Vec<Rendered> {
-    let one = |(place, svc): &(&Place, &Service)| -> Rendered {
+    let one = |_: &mut (), (place, svc): &(&Place, &Service)| -> Rendered {
         let mut entries = TreeBuilder::default();
         let model = add_service(&mut entries, ctx, place, svc)?;
         Ok((entries, model))
     };
-    if threads < 2 {
-        return jobs.iter().map(one).collect();
-    }
-    let chunk = jobs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    crate::par::chunks(jobs, threads, || (), one)
+        .into_iter()
+        .flat_map(|(out, ())| out)
+        .collect()
 }
 
 #[cfg(test)]

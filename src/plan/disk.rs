@@ -45,6 +45,55 @@ impl<'a> Disk<'a> {
         }
     }
 
+    /// `lstat`s every `(path, want_len)` of `jobs` (see [`Disk::lstat`]), on every core when
+    /// there are enough; results in job order.
+    pub(super) fn lstat_all(
+        &mut self,
+        jobs: &[(PathBuf, Option<u64>)],
+    ) -> Result<Vec<Found>, String> {
+        self.lstat_on(jobs, crate::par::threads_for(jobs.len(), 512))
+    }
+
+    /// [`Disk::lstat_all`] on `threads` threads.
+    fn lstat_on(
+        &mut self,
+        jobs: &[(PathBuf, Option<u64>)],
+        threads: usize,
+    ) -> Result<Vec<Found>, String> {
+        let parts = crate::par::chunks(
+            jobs,
+            threads,
+            || self.sibling(),
+            |disk, (path, want_len)| disk.lstat(path, *want_len),
+        );
+        let mut found = Vec::with_capacity(jobs.len());
+        for (out, disk) in parts {
+            self.absorb(disk);
+            for f in out {
+                found.push(f?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// An empty reader of the same cache, recording into a sibling of `seen`.
+    fn sibling(&self) -> Disk<'a> {
+        Disk {
+            cache: self.cache,
+            record: self.record,
+            seen: self.seen.sibling(),
+            dirs: HashMap::new(),
+            listed: HashMap::new(),
+        }
+    }
+
+    /// Takes in what a [`Disk::sibling`] read.
+    fn absorb(&mut self, other: Disk) {
+        self.seen.absorb(other.seen);
+        self.dirs.extend(other.dirs);
+        self.listed.extend(other.listed);
+    }
+
     /// What was read, as the next cache (empty unless recording).
     pub(super) fn into_seen(self) -> StatCache {
         self.seen
@@ -197,4 +246,52 @@ pub(super) fn read_nofollow(disk: &Path, size: u64) -> Result<Vec<u8>, String> {
     }
     buf.truncate(len);
     Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// Files, links, dirs and missing paths, `lstat`ed on one thread and on three: the same
+    /// results in the same order, and what each thread recorded ends up in one cache.
+    #[test]
+    fn lstat_on_several_threads_gives_what_one_thread_gives() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut jobs = Vec::new();
+        for i in 0..300 {
+            let p = tmp.path().join(format!("f{i}"));
+            match i % 4 {
+                0 => fs::write(&p, format!("{i}\n")).unwrap(),
+                1 => symlink(format!("/nowhere/{i}"), &p).unwrap(),
+                2 => fs::create_dir(&p).unwrap(),
+                _ => {}
+            }
+            jobs.push((p, Some(format!("{i}\n").len() as u64)));
+        }
+        let cache = StatCache::default();
+        let recording = |cache| {
+            let mut d = Disk::new(cache, true, 0);
+            d.seen = StatCache::taken_in(3);
+            d
+        };
+        let mut one = recording(&cache);
+        let want = one.lstat_on(&jobs, 1).unwrap();
+        assert!(want.iter().any(|f| matches!(
+            f,
+            Found::File {
+                content: Some(_),
+                ..
+            }
+        )));
+        assert!(want.iter().any(|f| matches!(f, Found::Symlink { .. })));
+        assert!(want.iter().any(|f| matches!(f, Found::Missing)));
+        let mut three = recording(&cache);
+        assert_eq!(three.lstat_on(&jobs, 3).unwrap(), want);
+        // Each dir's lstat is kept for listing it, whichever thread took it.
+        assert_eq!(three.dirs.len(), 75);
+        // 75 files' contents and 75 links' targets were read and recorded.
+        assert_eq!((one.seen.len(), three.seen.len()), (150, 150));
+        assert!(three.seen.learned());
+    }
 }

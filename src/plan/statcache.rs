@@ -148,6 +148,29 @@ impl StatCache {
         }
     }
 
+    /// A cache taken `secs` seconds from now: later than the settle time, files written just
+    /// now count as settled.
+    #[cfg(test)]
+    pub(super) fn taken_in(secs: i128) -> StatCache {
+        let mut c = StatCache::starting_now(0);
+        c.taken += secs * 1_000_000_000;
+        c
+    }
+
+    /// An empty cache taken at the same moment, filled by another thread of the same observe.
+    pub fn sibling(&self) -> StatCache {
+        StatCache {
+            taken: self.taken,
+            ..StatCache::default()
+        }
+    }
+
+    /// Takes in what a [`StatCache::sibling`] recorded.
+    pub fn absorb(&mut self, other: StatCache) {
+        self.entries.extend(other.entries);
+        self.learned += other.learned;
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -387,14 +410,6 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    /// A cache taken `secs` seconds from now.
-    fn taken_in(secs: i128) -> StatCache {
-        // Later than the settle time from now, so files written just now count as settled.
-        let mut c = StatCache::starting_now(0);
-        c.taken += secs * 1_000_000_000;
-        c
-    }
-
     /// A temp dir holding file `f` with content `a`, and that file's `lstat`.
     fn file_a() -> (tempfile::TempDir, PathBuf, fs::Metadata) {
         let t = tempfile::tempdir().unwrap();
@@ -402,6 +417,10 @@ mod tests {
         fs::write(&p, "a").unwrap();
         let m = fs::symlink_metadata(&p).unwrap();
         (t, p, m)
+    }
+
+    fn taken_in(secs: i128) -> StatCache {
+        StatCache::taken_in(secs)
     }
 
     #[test]

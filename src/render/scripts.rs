@@ -150,8 +150,16 @@ mod tests {
     /// what the built-in code writes.
     #[test]
     fn builtin_scripts_equal_their_templates() {
-        let words = [s(&[]), s(&["sleep", "1"]), s(&["/bin/sh", "-c", "a 'b' && $C"])];
-        let opts = [None, Some(String::new()), Some("/srv/it's & <x>".to_string())];
+        let words = [
+            s(&[]),
+            s(&["sleep", "1"]),
+            s(&["/bin/sh", "-c", "a 'b' && $C"]),
+        ];
+        let opts = [
+            None,
+            Some(String::new()),
+            Some("/srv/it's & <x>".to_string()),
+        ];
         for exec in &words {
             for cwd in &opts {
                 for umask in [None, Some(String::new()), Some("022".to_string())] {
