@@ -44,14 +44,22 @@ impl Driver<'_> {
             let total = pending.len();
             let mut nudged: Option<Instant> = None;
             loop {
-                pending.retain(|(t, log)| {
-                    let dir = if *log {
-                        t.dir.join("log")
-                    } else {
-                        t.dir.clone()
-                    };
-                    probe(&dir) != Liveness::Running
-                });
+                // Each probe opens a FIFO: 1,000 of them are spread over the cores.
+                let threads = crate::par::threads_for(pending.len(), 256);
+                let waiting = crate::par::chunks(
+                    &pending,
+                    threads,
+                    || (),
+                    |_, (t, log)| {
+                        let dir = match log {
+                            true => t.dir.join("log"),
+                            false => t.dir.clone(),
+                        };
+                        probe(&dir) != Liveness::Running
+                    },
+                );
+                let mut waiting = waiting.into_iter().flat_map(|(w, ())| w);
+                pending.retain(|_| waiting.next().unwrap_or(true));
                 if pending.is_empty() {
                     break;
                 }
