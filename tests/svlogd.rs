@@ -531,11 +531,13 @@ fn killed_during_rotations(
         if wait_for(LIMIT, || (files() >= before + step).then_some(())).is_none() {
             break; // everything is logged
         }
-        let pid = logger.0.id() as i32;
+        let (child, guard) = &mut logger;
+        let pid = child.id() as i32;
         // Our own child, not reaped yet: the pid cannot have been reused.
-        assert!(pid > 1 && logger.0.try_wait().unwrap().is_none());
+        assert!(pid > 1 && child.try_wait().unwrap().is_none());
         kill(Pid::from_raw(pid), Signal::SIGKILL).unwrap();
-        logger.0.wait().unwrap();
+        child.wait().unwrap();
+        guard.0 = 0; // reaped: its group id may be reused, so the guard must not signal it
         done += 1;
         logger = start();
     }
@@ -550,6 +552,7 @@ fn killed_during_rotations(
         logger.0.try_wait().unwrap().map(|s| s.code())
     });
     assert_eq!(code, Some(Some(0)), "the last logger exits 0 at EOF");
+    logger.1 = GroupGuard(0); // reaped
     let got = content(&dir);
     let names = rotated(&dir);
     let (lost, dup, torn, disorder) = tally(&got, count, len);
