@@ -446,3 +446,155 @@ fn full_filesystem_pauses_then_resumes() {
     assert_eq!(l.exit(), Some(0));
     assert_eq!(current(&dir), expect);
 }
+
+/// Line `i` of a numbered stream: its number, then a letter that depends on it, `len` bytes
+/// with the newline.
+fn numbered(i: usize, len: usize) -> Vec<u8> {
+    let mut line = format!("{i:06} ").into_bytes();
+    line.resize(len - 1, b'a' + (i % 26) as u8);
+    line.push(b'\n');
+    line
+}
+
+/// How `got` differs from the numbered stream `0..count`: (lost, duplicated, torn, out of
+/// order) lines.
+fn tally(got: &[u8], count: usize, len: fn(usize) -> usize) -> (usize, usize, usize, usize) {
+    let mut seen = vec![0u32; count];
+    let (mut torn, mut disorder, mut last) = (0, 0, None);
+    for line in got.split_inclusive(|b| *b == b'\n') {
+        let num = std::str::from_utf8(&line[..line.len().min(6)])
+            .ok()
+            .and_then(|s| s.parse::<usize>().ok())
+            .filter(|i| *i < count && line == numbered(*i, len(*i)));
+        let Some(i) = num else {
+            torn += 1;
+            continue;
+        };
+        seen[i] += 1;
+        if last.is_some_and(|l| i <= l) {
+            disorder += 1;
+        }
+        last = Some(i);
+    }
+    let lost = seen.iter().filter(|c| **c == 0).count();
+    let dup = seen.iter().filter(|c| **c > 1).count();
+    (lost, dup, torn, disorder)
+}
+
+/// The embedded svlogd on `config` (a small `s`) reads numbered lines from a pipe this test
+/// holds open, so the pipe and its unread bytes outlive each logger. The logger is SIGKILLed
+/// `kills` times at varying moments (after 0, 1, 2, … more rotated files) and a new one is
+/// started on the same pipe. At the end the rotated files, oldest first, then `current`,
+/// hold the stream exactly: every line once, whole, in order (a line may continue from one
+/// file into the next, as runit cuts files at exactly `s` bytes).
+fn killed_during_rotations(
+    args: &[&str],
+    config: &str,
+    count: usize,
+    len: fn(usize) -> usize,
+    kills: usize,
+) {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("config"), config).unwrap();
+    let lines: Vec<Vec<u8>> = (0..count).map(|i| numbered(i, len(i))).collect();
+    let expect = lines.concat();
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+    // One write(2) per line (each under PIPE_BUF), so the pipe only ever holds whole lines.
+    let writer = std::thread::spawn(move || {
+        let mut w = std::fs::File::from(w);
+        for l in &lines {
+            w.write_all(l).unwrap();
+        }
+    });
+    let start = || {
+        let mut c = command(Imp::Embedded, "svlogd");
+        c.args(args)
+            .arg(&dir)
+            .stdin(Stdio::from(r.try_clone().unwrap()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let child = c.spawn().unwrap();
+        let guard = GroupGuard(child.id() as i32);
+        (child, guard)
+    };
+    let files = || rotated(&dir).len();
+    let steps = [1, 3, 0, 2, 7, 1, 13, 0, 4, 1, 21, 2, 0, 5, 1, 9];
+    let mut done = 0;
+    let mut logger = start();
+    while done < kills {
+        let step = steps[done % steps.len()];
+        let before = files();
+        if wait_for(LIMIT, || (files() >= before + step).then_some(())).is_none() {
+            break; // everything is logged
+        }
+        let (child, guard) = &mut logger;
+        let pid = child.id() as i32;
+        // Our own child, not reaped yet: the pid cannot have been reused.
+        assert!(pid > 1 && child.try_wait().unwrap().is_none());
+        kill(Pid::from_raw(pid), Signal::SIGKILL).unwrap();
+        child.wait().unwrap();
+        guard.0 = 0; // reaped: its group id may be reused, so the guard must not signal it
+        done += 1;
+        logger = start();
+    }
+    // The last logger logs the rest and exits at EOF.
+    wait_for(Duration::from_secs(120), || {
+        writer.is_finished().then_some(())
+    })
+    .expect("the logger drains the pipe");
+    writer.join().unwrap();
+    drop(r);
+    let code = wait_for(Duration::from_secs(60), || {
+        logger.0.try_wait().unwrap().map(|s| s.code())
+    });
+    assert_eq!(code, Some(Some(0)), "the last logger exits 0 at EOF");
+    logger.1 = GroupGuard(0); // reaped
+    let got = content(&dir);
+    let names = rotated(&dir);
+    let (lost, dup, torn, disorder) = tally(&got, count, len);
+    assert!(
+        got == expect,
+        "{args:?} {config:?}, {done} kills, {} files: lost {lost}, duplicated {dup}, torn \
+         {torn}, out of order {disorder}; {} bytes logged of {}",
+        names.len(),
+        got.len(),
+        expect.len()
+    );
+    assert!(
+        done >= kills,
+        "only {done} of {kills} kills before the input ran out"
+    );
+    let limit: u64 = config
+        .lines()
+        .find_map(|l| l.strip_prefix('s')?.parse().ok())
+        .unwrap();
+    for n in &names {
+        assert!(rotated_name(n), "{n}");
+        let len = std::fs::metadata(dir.join(n)).unwrap().len();
+        assert!(len <= limit, "{n}: {len} bytes");
+    }
+    let cur = std::fs::metadata(dir.join("current")).unwrap();
+    assert_eq!(cur.permissions().mode() & 0o777, 0o744, "closed cleanly");
+    assert_eq!(
+        std::fs::metadata(dir.join("lock")).unwrap().len(),
+        0,
+        "lock empty"
+    );
+}
+
+/// `s100` with lines of 20–95 bytes and `-l 40`: rotations both at line ends (within `len`
+/// of the limit) and inside a line that does not fit, while the logger is killed repeatedly.
+#[test]
+fn small_s_logger_killed_repeatedly_logs_each_line_once() {
+    killed_during_rotations(&["-l", "40"], "s100\nn0\n", 4000, |i| 20 + i * 37 % 76, 16);
+}
+
+/// `s100` with lines of 101–350 bytes: every line spans two to four files.
+#[test]
+fn lines_longer_than_s_logger_killed_repeatedly_logs_each_line_once() {
+    killed_during_rotations(&[], "s100\nn0\n", 1200, |i| 101 + i * 53 % 250, 16);
+}

@@ -2,7 +2,10 @@
 //! `current` as `@….u`), appending lines under runit's size rules, and closing it (`current`
 //! mode 0744 = closed cleanly). Writes are batched: lines collect in `pending` and go out in
 //! one write(2) per read batch, but every size decision is taken per line exactly as runit
-//! takes it per write, so files rotate at the same byte offsets.
+//! takes it per write, so files rotate at the same byte offsets. Each batch is journalled in
+//! `lock` (see [`journal`]). Opening the directory after a SIGKILL cuts `current` back to where
+//! the killed batch's output in it began; when that batch had rotated `current`, the replay of
+//! the batch drops the output bytes already in rotated files.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -51,8 +54,15 @@ pub struct LogDir {
     /// When the `t` directive next rotates.
     pub deadline: Option<Instant>,
     pub udp: Option<Udp>,
-    /// The batch in flight: (input length, fingerprint), journalled in `lock`.
-    batch: Option<(u64, u64)>,
+    /// The batch in flight, as journalled in `lock`.
+    batch: Option<Pending>,
+    /// Output bytes of the batch so far, dropped ones included.
+    out: u64,
+    /// Output bytes of the next batch to drop: a killed predecessor's replayed batch had
+    /// already put them in rotated files.
+    skip: u64,
+    /// The killed predecessor's batch to replay (its input is still unread), if any.
+    pub recovered: Option<Pending>,
 }
 
 impl LogDir {
@@ -92,15 +102,32 @@ impl LogDir {
             }
         };
         let current = path.join("current");
+        let mut recovered = None;
         if let Some(p) = journal::read(&lock) {
             if unconsumed(&p) {
+                let empty = fs::metadata(&current).map_or(true, |m| m.len() == 0);
+                let (skip, keep) = p.resolve(empty);
                 if let Ok(f) = OpenOptions::new().write(true).open(&current) {
-                    if f.metadata().is_ok_and(|m| m.len() > p.size_before) {
-                        let _ = f.set_len(p.size_before);
+                    if f.metadata().is_ok_and(|m| m.len() > keep) {
+                        let _ = f.set_len(keep);
                     }
                 }
+                recovered = Some(Pending {
+                    size_before: keep,
+                    skip,
+                    rotating: None,
+                    ..p
+                });
             }
-            let _ = journal::clear(&lock);
+            match &recovered {
+                // Part of the batch is in rotated files: keep the record until it is replayed.
+                Some(r) if r.skip > 0 => {
+                    let _ = journal::begin(&lock, r);
+                }
+                _ => {
+                    let _ = journal::clear(&lock);
+                }
+            }
         }
         if let Ok(m) = fs::metadata(&current) {
             if m.len() > 0 && m.mode() & 0o100 == 0 {
@@ -143,6 +170,9 @@ impl LogDir {
             deadline,
             udp,
             batch: None,
+            out: 0,
+            skip: recovered.as_ref().map_or(0, |r| r.skip),
+            recovered,
         })
     }
 
@@ -170,27 +200,37 @@ impl LogDir {
             .and_then(|p| p.last())
             == Some(&b'\n');
         let max = self.cfg.size;
-        if max == 0 || (self.size < max && self.size + total <= max) {
+        // A replay drops what its killed predecessor already put in rotated files.
+        let skip = self.skip.min(total);
+        self.skip -= skip;
+        self.out += skip;
+        if skip == 0 && (max == 0 || (self.size < max && self.size + total <= max)) {
             for p in parts {
                 self.pending.extend_from_slice(p);
             }
             self.size += total;
+            self.out += total;
         } else {
             // runit caps each write at the room left and rotates when `current` is full.
             let joined = parts.concat();
-            let mut rest = &joined[..];
+            let mut rest = &joined[skip as usize..];
             while !rest.is_empty() {
-                if self.size >= max {
+                if max > 0 && self.size >= max {
                     self.rotate();
                 }
-                let n = (rest.len() as u64).min(max - self.size) as usize;
+                let room = if max == 0 { u64::MAX } else { max - self.size };
+                let n = (rest.len() as u64).min(room) as usize;
                 self.pending.extend_from_slice(&rest[..n]);
                 self.size += n as u64;
+                self.out += n as u64;
                 rest = &rest[n..];
             }
         }
         if prefixed {
             self.cfg.prefix = prefix;
+        }
+        if skip > 0 && skip == total {
+            return; // wholly in rotated files already: its size decisions were taken
         }
         // After a chunk ending a line: rotate once within linemax of the limit (runit's
         // unsigned arithmetic: a limit below linemax never triggers this).
@@ -236,9 +276,17 @@ impl LogDir {
     }
 
     /// Journals the batch about to be written (see [`journal`]).
-    pub fn begin_batch(&mut self, input_len: u64, fingerprint: u64) {
-        self.batch = Some((input_len, fingerprint));
-        self.journal(self.size);
+    pub fn begin_batch(&mut self, input_len: u64, fingerprint: u64, stamp: &[u8]) {
+        self.out = 0;
+        self.batch = Some(Pending {
+            size_before: self.size,
+            input_len,
+            fingerprint,
+            skip: self.skip,
+            rotating: None,
+            stamp: stamp.to_vec(),
+        });
+        self.journal();
     }
 
     /// The batch's input is consumed: empty the journal.
@@ -246,17 +294,33 @@ impl LogDir {
         if self.batch.take().is_some() {
             let _ = journal::clear(&self.lock);
         }
+        self.skip = 0;
+        self.out = 0;
     }
 
-    pub(super) fn journal(&self, size_before: u64) {
-        if let Some((input_len, fingerprint)) = self.batch {
-            let p = Pending {
-                size_before,
-                input_len,
-                fingerprint,
-            };
-            let _ = journal::begin(&self.lock, &p);
+    /// Rewrites the record of the batch in flight, if any.
+    fn journal(&self) {
+        if let Some(p) = &self.batch {
+            let _ = journal::begin(&self.lock, p);
         }
+    }
+
+    /// Before `current` (flushed) is renamed by a rotation inside the batch: the batch's
+    /// output so far stays in the renamed file, and the record must hold whether or not the
+    /// rename and the new `current` happen before a kill.
+    pub(super) fn journal_rotating(&mut self) {
+        if let Some(p) = &mut self.batch {
+            p.rotating = Some(self.out);
+        }
+        self.journal();
+    }
+
+    /// After that rotation: the new, empty `current` holds the batch's output after `out`.
+    pub(super) fn journal_rotated(&mut self) {
+        if let Some(p) = &mut self.batch {
+            (p.size_before, p.skip, p.rotating) = (0, self.out, None);
+        }
+        self.journal();
     }
 
     /// Replaces `current` with a fresh file after a rotation.
@@ -334,6 +398,122 @@ pub fn unique_stem(dir: &std::path::Path) -> String {
             .all(|s| !dir.join(format!("{stem}{s}")).exists())
         {
             return stem;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STAMP: &[u8] = b"@400000006b048aed383ad238 ";
+
+    /// Rotated files oldest first, then `current`.
+    fn logged(dir: &std::path::Path) -> Vec<u8> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.unwrap().file_name().into_string().ok())
+            .filter(|n| n.starts_with('@'))
+            .collect();
+        names.sort();
+        names.push("current".into());
+        names
+            .iter()
+            .flat_map(|n| fs::read(dir.join(n)).unwrap_or_default())
+            .collect()
+    }
+
+    fn open(dir: &std::path::Path, unread: bool) -> LogDir {
+        LogDir::open(dir.to_str().unwrap(), 1000, &mut |_| unread).unwrap()
+    }
+
+    fn lines() -> Vec<Vec<u8>> {
+        (0..6).map(|i| vec![b'a' + i as u8; 3 + i * 7]).collect()
+    }
+
+    fn put_all(d: &mut LogDir, lines: &[Vec<u8>]) {
+        for l in lines {
+            d.put(STAMP, true, l, b"\n");
+        }
+    }
+
+    /// A dir with `config` and one line logged before the batch, and the text expected once
+    /// the batch is in.
+    fn setup(config: &str) -> (tempfile::TempDir, std::path::PathBuf, Vec<u8>) {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("d");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("config"), config).unwrap();
+        let mut d = open(&dir, false);
+        d.put(b"", false, b"before", b"\n");
+        d.flush();
+        let mut want = b"before\n".to_vec();
+        for l in lines() {
+            want.extend([STAMP, b"p ", &l, b"\n"].concat());
+        }
+        (t, dir, want)
+    }
+
+    /// The successor: recovers, replays the whole batch with the recorded stamp, commits.
+    fn replay(dir: &std::path::Path) {
+        let mut d = open(dir, true);
+        let r = d.recovered.take().expect("a record of the unread batch");
+        assert_eq!(r.stamp, STAMP);
+        d.begin_batch(r.input_len, r.fingerprint, &r.stamp);
+        put_all(&mut d, &lines());
+        d.flush();
+        d.end_batch();
+        d.close();
+        assert_eq!(
+            fs::metadata(dir.join("lock")).unwrap().len(),
+            0,
+            "lock empty"
+        );
+    }
+
+    /// Killed after each line of a batch that rotates inside lines (`s30`, lines up to 64
+    /// bytes), twice in a row: every line once, whole, in order.
+    #[test]
+    fn kill_after_rotations_inside_a_batch_neither_loses_nor_duplicates() {
+        for k in 0..=lines().len() {
+            for twice in [false, true] {
+                let (_t, dir, want) = setup("s30\nn0\npp \n");
+                let mut d = open(&dir, false);
+                d.begin_batch(1, 2, STAMP);
+                put_all(&mut d, &lines()[..k]);
+                drop(d); // SIGKILL: pending output is lost, the record stays
+                if twice {
+                    let mut d = open(&dir, true);
+                    let r = d.recovered.take().unwrap();
+                    d.begin_batch(r.input_len, r.fingerprint, &r.stamp);
+                    put_all(&mut d, &lines()[..k / 2]);
+                    drop(d);
+                }
+                replay(&dir);
+                assert_eq!(logged(&dir), want, "killed after line {k}, twice {twice}");
+            }
+        }
+    }
+
+    /// Killed inside a rotation: after the record says so but before the rename, and after
+    /// the rename but before the new `current` exists.
+    #[test]
+    fn kill_around_the_rename_of_a_rotation() {
+        for renamed in [false, true] {
+            let (_t, dir, want) = setup("s1000\nn0\npp \n");
+            let mut d = open(&dir, false);
+            d.begin_batch(1, 2, STAMP);
+            put_all(&mut d, &lines()[..3]);
+            d.flush();
+            d.seal_current();
+            d.journal_rotating();
+            if renamed {
+                let to = dir.join(format!("{}.s", unique_stem(&dir)));
+                fs::rename(dir.join("current"), to).unwrap();
+            }
+            drop(d);
+            replay(&dir);
+            assert_eq!(logged(&dir), want, "renamed {renamed}");
         }
     }
 }

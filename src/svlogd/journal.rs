@@ -1,40 +1,84 @@
 //! The SIGKILL-safety record kept in a log directory's `lock` file (empty when idle, as in
-//! runit). Before a batch is written, svlogd records `current`'s size and the length and a
-//! fingerprint of the input bytes it is about to consume; after consuming them it empties the
-//! record. A successor that finds a record and still sees those bytes at the head of the pipe
-//! knows they were never consumed: it cuts `current` back to the recorded size and logs them
-//! again, so a killed logger neither loses, duplicates nor tears a line.
+//! runit). Before a batch is written, svlogd records `current`'s size, the length and a
+//! fingerprint of the input bytes it is about to consume, and the batch's timestamp; after
+//! consuming them it empties the record. A successor that finds a record and still sees those
+//! bytes at the head of the pipe knows they were never consumed: it cuts `current` back to the
+//! recorded size and logs them again, so a killed logger neither loses, duplicates nor tears a
+//! line.
+//!
+//! A batch can rotate `current` part-way (a line that does not fit under `s` is cut at the
+//! limit, as runit does): what went into the renamed file stays there. So each rotation inside
+//! a batch rewrites the record first: `skip` counts the batch's output bytes already in
+//! rotated files, and `current` starts again at size 0. Between that rewrite and the new
+//! `current`, the record holds both cases (`rotating`): a missing or empty `current` means the
+//! rename happened. The successor replays the batch with the recorded timestamp and drops its
+//! first `skip` output bytes, which reproduces the rest byte for byte.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
 const TAG: &str = "svlogd-pending";
 
-/// A batch in flight: `current`'s size before it and the input it covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A batch in flight.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pending {
+    /// `current`'s size where the batch's output (after `skip`) begins.
     pub size_before: u64,
+    /// The input the batch covers: its length and [`fingerprint`].
     pub input_len: u64,
     pub fingerprint: u64,
+    /// Bytes at the start of the batch's output that are already in rotated files.
+    pub skip: u64,
+    /// While `current` is being rotated: the `skip` that holds once it has been renamed, when
+    /// `size_before` is 0.
+    pub rotating: Option<u64>,
+    /// The batch's timestamp (empty without `-t`), so a replay writes the same bytes.
+    pub stamp: Vec<u8>,
 }
 
 impl Pending {
+    /// The `skip` and `size_before` that hold given whether `current` is missing or empty.
+    pub fn resolve(&self, current_empty: bool) -> (u64, u64) {
+        match self.rotating {
+            Some(skip) if current_empty => (skip, 0),
+            _ => (self.skip, self.size_before),
+        }
+    }
+
     fn encode(&self) -> String {
+        let rotating = self.rotating.map_or_else(|| "-".into(), |n| n.to_string());
+        let stamp: String = self.stamp.iter().map(|b| format!("{b:02x}")).collect();
         format!(
-            "{TAG} {} {} {:016x}\n",
-            self.size_before, self.input_len, self.fingerprint
+            "{TAG} {} {} {:016x} {} {rotating} -{stamp}\n",
+            self.size_before, self.input_len, self.fingerprint, self.skip
         )
     }
 
+    /// Decodes the first line (a rewritten record may leave a longer one's tail after it).
     fn decode(text: &str) -> Option<Pending> {
-        let mut w = text.trim_end().split(' ');
+        let mut w = text.split('\n').next()?.split(' ');
         (w.next()? == TAG).then_some(())?;
-        let p = Pending {
-            size_before: w.next()?.parse().ok()?,
-            input_len: w.next()?.parse().ok()?,
-            fingerprint: u64::from_str_radix(w.next()?, 16).ok()?,
+        let size_before = w.next()?.parse().ok()?;
+        let input_len = w.next()?.parse().ok()?;
+        let fingerprint = u64::from_str_radix(w.next()?, 16).ok()?;
+        let skip = w.next()?.parse().ok()?;
+        let rotating = match w.next()? {
+            "-" => None,
+            n => Some(n.parse().ok()?),
         };
-        w.next().is_none().then_some(p)
+        let hex = w.next()?.strip_prefix('-')?.as_bytes();
+        let stamp = hex
+            .chunks(2)
+            .map(|c| u8::from_str_radix(std::str::from_utf8(c).ok()?, 16).ok())
+            .collect::<Option<Vec<u8>>>()?;
+        w.next().is_none().then_some(Pending {
+            size_before,
+            input_len,
+            fingerprint,
+            skip,
+            rotating,
+            stamp,
+        })
     }
 }
 
@@ -50,7 +94,7 @@ pub fn clear(lock: &File) -> std::io::Result<()> {
 
 /// Reads a record left by a killed predecessor.
 pub fn read(lock: &File) -> Option<Pending> {
-    let mut buf = [0u8; 128];
+    let mut buf = [0u8; 512];
     let n = lock.read_at(&mut buf, 0).ok()?;
     Pending::decode(std::str::from_utf8(&buf[..n]).ok()?)
 }
@@ -75,15 +119,42 @@ mod tests {
     fn record_round_trips_and_clears() {
         let t = tempfile::tempfile().unwrap();
         assert_eq!(read(&t), None);
-        let p = Pending {
+        let mut p = Pending {
             size_before: 12,
             input_len: 4096,
             fingerprint: fingerprint(b"abc\n"),
+            skip: 0,
+            rotating: Some(4000),
+            stamp: b"2026-11-23_18:50:11.94337 ".to_vec(),
         };
+        begin(&t, &p).unwrap();
+        assert_eq!(read(&t), Some(p.clone()));
+        // A shorter record over a longer one: the longer one's tail is ignored.
+        p.rotating = None;
+        p.stamp.clear();
         begin(&t, &p).unwrap();
         assert_eq!(read(&t), Some(p));
         clear(&t).unwrap();
         assert_eq!(read(&t), None);
         assert_ne!(fingerprint(b"abc\n"), fingerprint(b"abd\n"));
+    }
+
+    #[test]
+    fn rotating_resolves_on_current() {
+        let p = Pending {
+            size_before: 70,
+            input_len: 300,
+            fingerprint: 1,
+            skip: 0,
+            rotating: Some(30),
+            stamp: Vec::new(),
+        };
+        assert_eq!(p.resolve(false), (0, 70), "not renamed yet");
+        assert_eq!(p.resolve(true), (30, 0), "renamed");
+        let q = Pending {
+            rotating: None,
+            ..p
+        };
+        assert_eq!(q.resolve(true), (0, 70));
     }
 }

@@ -1,7 +1,8 @@
 //! Rotation of a log directory: seal `current` (fsync, mode 0744), rename it to
 //! `@<tai64n>.s` (`.u` when a processor will turn it into `.s`), open a new `current`, delete
 //! the oldest rotated file beyond `n`, and start the processor. Debian's counting ignores `.u`
-//! files, and so does this.
+//! files, and so does this. A rotation inside a journalled batch (a line cut at the size
+//! limit) records how much of the batch's output the renamed file holds, before the rename.
 
 use std::fs;
 use std::time::{Duration, Instant};
@@ -25,6 +26,7 @@ impl LogDir {
             p.wait();
         }
         self.seal_current();
+        self.journal_rotating();
         let suffix = if self.cfg.processor.is_some() {
             "u"
         } else {
@@ -41,7 +43,7 @@ impl LogDir {
             self.name, self.size
         ));
         self.reopen_current();
-        self.journal(0);
+        self.journal_rotated();
         if self.cfg.num > 0 {
             if let Some(old) = self.oldest_beyond(self.cfg.num) {
                 msg::info(&format!("delete: {}/{old}", self.name));

@@ -1,7 +1,8 @@
 //! The main loop: one `poll` on stdin and a signalfd (plus the earliest `t` deadline, if any;
 //! an idle svlogd without `t` never wakes). Each readable stdin yields one batch: every
 //! complete line in it is emitted and written with one write(2) per directory, and only then
-//! consumed from the pipe (see [`super::input`] and [`super::journal`]). HUP reopens the
+//! consumed from the pipe (see [`super::input`] and [`super::journal`]); a batch a killed
+//! predecessor journalled is replayed first, alone and with its timestamp. HUP reopens the
 //! directories, ALRM rotates, TERM and EOF write what was read and exit 0.
 
 use std::os::fd::{AsFd, BorrowedFd};
@@ -13,7 +14,7 @@ use nix::sys::signal::Signal;
 use super::args::Opts;
 use super::dir::LogDir;
 use super::input::{Input, Peek};
-use super::journal::fingerprint;
+use super::journal::{fingerprint, Pending};
 use super::lines::{find, rfind, Emitter};
 use super::{msg, stamp};
 use crate::sys::signals::Signals;
@@ -31,6 +32,8 @@ struct Logger<'a> {
     cont: Option<Vec<bool>>,
     term: bool,
     eof: bool,
+    /// A killed predecessor's journalled batch, still unread: the next batch replays it.
+    replay: Option<Pending>,
 }
 
 /// Runs svlogd; returns the exit code.
@@ -60,6 +63,7 @@ pub fn run(opts: &Opts) -> i32 {
         cont: None,
         term: false,
         eof: false,
+        replay: None,
     };
     if !lg.open_all() {
         return 111;
@@ -98,6 +102,7 @@ impl Logger<'_> {
             msg::fatal("no functional log directories.", None);
             return false;
         }
+        self.replay = self.dirs.iter_mut().find_map(|d| d.recovered.take());
         true
     }
 
@@ -185,10 +190,19 @@ impl Logger<'_> {
                 return;
             }
         };
-        let stamp = stamp::format(self.opts.stamp, SystemTime::now());
+        // A replay covers exactly the journalled input and reuses its timestamp, so it writes
+        // the bytes its predecessor wrote (see [`super::journal`]).
+        let replay = self.replay.take();
+        let stamp = match &replay {
+            Some(r) => r.stamp.clone(),
+            None => stamp::format(self.opts.stamp, SystemTime::now()),
+        };
         let mut em = Emitter::new(self.opts);
         let buf = std::mem::take(&mut self.buf);
-        match rfind(b'\n', &buf[base..]) {
+        let seen = replay.map_or(buf.len(), |r| {
+            buf.len().min(base.saturating_add(r.input_len as usize))
+        });
+        match rfind(b'\n', &buf[base..seen]) {
             None => {
                 self.consume(n);
                 if let Some(sel) = &self.cont {
@@ -224,8 +238,11 @@ impl Logger<'_> {
     fn lines(&mut self, em: &mut Emitter, stamp: &[u8], buf: &[u8], base: usize, end: usize) {
         let journal = self.input.peeking();
         let mut done = base; // input consumed up to here
+                             // A first line that began in input consumed earlier (a partial line, or the rest of a
+                             // long one) cannot be replayed as written: it is journalled alone.
+        let mut alone = journal && (base > 0 || self.cont.is_some());
         if journal {
-            self.begin(&buf[done..end]);
+            self.begin(&buf[done..end], stamp);
         }
         let mut pos = 0;
         while pos < end {
@@ -237,8 +254,10 @@ impl Logger<'_> {
                 }
             }
             pos = nl + 1;
-            if pos < end && self.dirs.iter().any(|d| d.rotate_due) {
-                // Commit what is written so far, so a rotation never splits a journalled batch.
+            let split = std::mem::take(&mut alone) || self.dirs.iter().any(|d| d.rotate_due);
+            if pos < end && split {
+                // Commit what is written so far: a rotation at a line end never falls inside a
+                // journalled batch, and a first line begun in consumed input stays alone.
                 self.commit(pos - done);
                 done = pos;
                 for d in &mut self.dirs {
@@ -247,7 +266,7 @@ impl Logger<'_> {
                     }
                 }
                 if journal {
-                    self.begin(&buf[done..end]);
+                    self.begin(&buf[done..end], stamp);
                 }
             }
         }
@@ -259,10 +278,10 @@ impl Logger<'_> {
         }
     }
 
-    fn begin(&mut self, input: &[u8]) {
+    fn begin(&mut self, input: &[u8], stamp: &[u8]) {
         let fp = fingerprint(input);
         for d in &mut self.dirs {
-            d.begin_batch(input.len() as u64, fp);
+            d.begin_batch(input.len() as u64, fp, stamp);
         }
     }
 
