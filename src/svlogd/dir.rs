@@ -423,8 +423,21 @@ mod tests {
             .collect()
     }
 
+    /// Opens `dir`, polling (5 s at most) while its lock is taken: a child another test's
+    /// thread forks shares the dropped predecessor's locked descriptor until it execs.
     fn open(dir: &std::path::Path, unread: bool) -> LogDir {
-        LogDir::open(dir.to_str().unwrap(), 1000, &mut |_| unread).unwrap()
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(d) = LogDir::open(dir.to_str().unwrap(), 1000, &mut |_| unread) {
+                return d;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: lock never free",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     fn lines() -> Vec<Vec<u8>> {

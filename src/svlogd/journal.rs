@@ -61,7 +61,18 @@ impl Pending {
         let size_before = w.next()?.parse().ok()?;
         let input_len = w.next()?.parse().ok()?;
         let fingerprint = u64::from_str_radix(w.next()?, 16).ok()?;
-        let skip = w.next()?.parse().ok()?;
+        let Some(skip) = w.next() else {
+            // A record of an older runitctl (three fields): a batch that never rotated.
+            return Some(Pending {
+                size_before,
+                input_len,
+                fingerprint,
+                skip: 0,
+                rotating: None,
+                stamp: Vec::new(),
+            });
+        };
+        let skip = skip.parse().ok()?;
         let rotating = match w.next()? {
             "-" => None,
             n => Some(n.parse().ok()?),
@@ -137,6 +148,16 @@ mod tests {
         clear(&t).unwrap();
         assert_eq!(read(&t), None);
         assert_ne!(fingerprint(b"abc\n"), fingerprint(b"abd\n"));
+    }
+
+    #[test]
+    fn an_older_three_field_record_is_still_read() {
+        let t = tempfile::tempfile().unwrap();
+        t.write_all_at(b"svlogd-pending 12 4096 00000000000000ff\n", 0)
+            .unwrap();
+        let p = read(&t).expect("decoded");
+        assert_eq!((p.size_before, p.input_len, p.fingerprint), (12, 4096, 255));
+        assert_eq!((p.skip, p.rotating, p.stamp.len()), (0, None, 0));
     }
 
     #[test]
