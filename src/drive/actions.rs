@@ -21,6 +21,7 @@ use crate::runit::status::State;
 use crate::runit::tai64n::Tai64n;
 use crate::status::{probe, Liveness, Slot};
 use crate::sv::remote;
+use crate::sv::wait::{self, Waiter};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -179,6 +180,17 @@ impl Driver<'_> {
     /// Waits for every pending action; prints each outcome. Returns the restarts done.
     fn finish(&mut self, mut pending: Vec<Pending>, since: Instant) -> usize {
         let mut restarted = 0;
+        // runsv renames `status` into place on every change and closes `ok` when it exits:
+        // the loop wakes on those, and polls every TICK only for a slot it could not watch
+        // (a runsv that has yet to make its `supervise/`).
+        let mut waiter = Waiter::new();
+        let mut watched = true;
+        for p in &pending {
+            watched &= match &p.until {
+                Until::NewPid { dir, .. } | Until::RunsvGone { dir, .. } => waiter.watch_dir(dir),
+                Until::RunsvBack { .. } => false,
+            };
+        }
         while !pending.is_empty() {
             let mut i = 0;
             while i < pending.len() {
@@ -188,6 +200,7 @@ impl Driver<'_> {
                     Until::RunsvGone { dir, back } => {
                         let gone = probe(dir) != Liveness::Running;
                         if gone && *back {
+                            watched = false;
                             p.until = Until::RunsvBack {
                                 dir: dir.clone(),
                                 log: dir.join("log").is_dir(),
@@ -219,8 +232,10 @@ impl Driver<'_> {
             let n = pending.len();
             self.console
                 .progress(since, || format!("waiting for {n} restarts/stops"));
-            if !pending.is_empty() {
-                std::thread::sleep(super::pickup::TICK);
+            match (pending.is_empty(), watched) {
+                (true, _) => {}
+                (false, true) => waiter.wait(wait::FALLBACK),
+                (false, false) => std::thread::sleep(super::pickup::TICK),
             }
         }
         self.console.clear();

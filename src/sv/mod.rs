@@ -20,7 +20,7 @@ mod run;
 mod service;
 mod supervise;
 mod verb;
-mod wait;
+pub mod wait;
 
 use std::ffi::OsString;
 

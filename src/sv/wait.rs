@@ -8,6 +8,7 @@
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 use std::os::fd::AsFd;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Longest sleep between two evaluations when nothing is signalled.
@@ -33,12 +34,19 @@ impl Waiter {
 
     /// Watches `supervise/` relative to the cwd (the service dir). Failure only costs latency.
     pub fn watch(&mut self) {
-        if let Some(ino) = &self.ino {
-            let _ = ino.add_watch(
-                "supervise",
+        self.watch_dir(Path::new("."));
+    }
+
+    /// Watches `dir/supervise/`; false when it cannot (no inotify, or no such dir yet), so the
+    /// caller knows it must poll.
+    pub fn watch_dir(&mut self, dir: &Path) -> bool {
+        self.ino.as_ref().is_some_and(|ino| {
+            ino.add_watch(
+                &dir.join("supervise"),
                 AddWatchFlags::IN_MOVED_TO | AddWatchFlags::IN_CLOSE_NOWRITE,
-            );
-        }
+            )
+            .is_ok()
+        })
     }
 
     /// Sleeps until a relevant change, `limit`, or [`FALLBACK`], whichever comes first.
