@@ -14,6 +14,7 @@ pub mod multicall;
 pub mod par;
 pub mod plan;
 pub mod render;
+pub mod replace;
 pub mod runit;
 pub mod spec;
 pub mod status;

@@ -3,6 +3,7 @@
 
 use super::Global;
 use crate::import::{import_procfile, ProcfileImport};
+use crate::replace::{replace_file, Durability};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -63,7 +64,8 @@ pub fn run(_g: &Global, a: &ImportCommand) -> i32 {
         eprintln!("{w}");
     }
     let written = match &a.out {
-        Some(path) => write_atomically(path, imported.yaml.as_bytes()),
+        // Mode 0666 less the umask, as for any file the operator writes; fsynced.
+        Some(path) => replace_file(path, imported.yaml.as_bytes(), 0o666, Durability::Synced),
         None => std::io::stdout().write_all(imported.yaml.as_bytes()),
     };
     match written {
@@ -74,25 +76,4 @@ pub fn run(_g: &Global, a: &ImportCommand) -> i32 {
             1
         }
     }
-}
-
-/// Temp file beside `path`, fsync, rename over it: readers see the old file or the new one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.runitctl-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        std::fs::File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

@@ -12,6 +12,7 @@
 //! `[A-Za-z0-9._]` as `%XX` (`/etc/service` → `etc-service`).
 
 use crate::plan::disk_path;
+use crate::replace::Durability;
 use std::path::{Path, PathBuf};
 
 /// Where pid files live (logical).
@@ -106,15 +107,14 @@ impl Record {
         Record::parse(&std::fs::read_to_string(path).ok()?)
     }
 
-    /// Writes the pid file atomically (`.new` + rename), creating its directory.
+    /// Writes the pid file atomically, creating its directory. Not fsynced: after a crash
+    /// the runsvdir it names is gone too.
     pub fn save(&self, path: &Path) -> std::io::Result<()> {
         if let Some(d) = path.parent() {
             std::fs::create_dir_all(d)?;
         }
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(".new");
-        std::fs::write(&tmp, self.render())?;
-        std::fs::rename(&tmp, path)
+        let bytes = self.render();
+        crate::replace::replace_file(path, bytes.as_bytes(), 0o644, Durability::Unsynced)
     }
 }
 

@@ -19,10 +19,11 @@
 //! user can change (apply as root never writes it through a link). Anything unreadable,
 //! foreign or malformed counts as an empty cache: losing it costs time, never correctness.
 
+use crate::replace::Durability;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
@@ -262,27 +263,10 @@ impl StatCache {
         read().ok().and_then(|b| decode(&b)).unwrap_or_default()
     }
 
-    /// Writes the cache to `file` (from [`StatCache::file`]): a private temp file, renamed
-    /// over. No fsync: a cache lost in a crash is only slower.
+    /// Writes the cache to `file` (from [`StatCache::file`]), mode 0600 (it holds env
+    /// values). No fsync: a cache lost in a crash is only slower.
     pub fn save(&self, file: &Path) -> io::Result<()> {
-        let mut tmp = file.as_os_str().to_owned();
-        tmp.push(format!(".{}.tmp", std::process::id()));
-        let tmp = PathBuf::from(tmp);
-        let _ = fs::remove_file(&tmp);
-        let result = (|| {
-            let mut f = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&tmp)?;
-            f.write_all(&self.encode())?;
-            fs::rename(&tmp, file)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        crate::replace::replace_file(file, &self.encode(), 0o600, Durability::Unsynced)
     }
 
     fn encode(&self) -> Vec<u8> {
