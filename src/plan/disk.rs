@@ -24,6 +24,9 @@ pub(super) struct Disk<'a> {
     /// Whether what is read goes into `seen`.
     record: bool,
     seen: StatCache,
+    /// Keys of the previous cache's entries that still hold (recording only): copied into
+    /// `seen` only when it learned something, since only then is it saved.
+    kept: Vec<&'a [u8]>,
     /// The `lstat` of each real dir looked at, for listing it (keyed by the path's bytes).
     dirs: HashMap<OsString, fs::Metadata>,
     /// Dirs listed in this run (sv_dir is listed for temporaries and for prunes).
@@ -40,6 +43,7 @@ impl<'a> Disk<'a> {
                 true => StatCache::starting_now(cache.len().max(n)),
                 false => StatCache::default(),
             },
+            kept: Vec::new(),
             dirs: HashMap::new(),
             listed: HashMap::new(),
         }
@@ -82,20 +86,25 @@ impl<'a> Disk<'a> {
             cache: self.cache,
             record: self.record,
             seen: self.seen.sibling(),
+            kept: Vec::new(),
             dirs: HashMap::new(),
             listed: HashMap::new(),
         }
     }
 
     /// Takes in what a [`Disk::sibling`] read.
-    fn absorb(&mut self, other: Disk) {
+    fn absorb(&mut self, other: Disk<'a>) {
         self.seen.absorb(other.seen);
+        self.kept.extend(other.kept);
         self.dirs.extend(other.dirs);
         self.listed.extend(other.listed);
     }
 
     /// What was read, as the next cache (empty unless recording).
-    pub(super) fn into_seen(self) -> StatCache {
+    pub(super) fn into_seen(mut self) -> StatCache {
+        if self.seen.learned() {
+            self.seen.carry(self.cache, &self.kept);
+        }
         self.seen
     }
 
@@ -183,9 +192,9 @@ impl<'a> Disk<'a> {
         read: impl FnOnce() -> Result<T, String>,
     ) -> Result<T, String> {
         let cache = self.cache;
-        if let Some(v) = cache.get(disk, m).and_then(unwrap) {
+        if let Some((key, v)) = cache.hit(disk, m).and_then(|(k, s)| Some((k, unwrap(s)?))) {
             if self.record {
-                self.seen.keep(disk, m, wrap(v.clone()));
+                self.kept.push(key);
             }
             return Ok(v.clone());
         }
@@ -293,5 +302,44 @@ mod tests {
         // 75 files' contents and 75 links' targets were read and recorded.
         assert_eq!((one.seen.len(), three.seen.len()), (150, 150));
         assert!(three.seen.learned());
+    }
+
+    /// A cache that learned something is saved whole: the previous cache's entries that still
+    /// hold are carried into it; one that learned nothing is not saved, and carries nothing.
+    #[test]
+    fn entries_that_still_hold_are_carried_only_into_a_cache_that_learned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let [a, b, c] = ["a", "b", "c"].map(|n| {
+            let p = tmp.path().join(n);
+            fs::write(&p, n).unwrap();
+            p
+        });
+        let recording = |cache| {
+            let mut d = Disk::new(cache, true, 0);
+            d.seen = StatCache::taken_in(3);
+            d
+        };
+        let empty = StatCache::default();
+        let mut first = recording(&empty);
+        for p in [&a, &b] {
+            first.lstat(p, Some(1)).unwrap();
+        }
+        let old = first.into_seen();
+        assert_eq!(old.len(), 2);
+        // Only hits: nothing learned, nothing to save.
+        let mut again = recording(&old);
+        again.lstat(&a, Some(1)).unwrap();
+        let next = again.into_seen();
+        assert!(!next.learned());
+        assert!(next.is_empty());
+        // A hit and a new path: the hit is carried, the new path learned.
+        let mut more = recording(&old);
+        more.lstat(&a, Some(1)).unwrap();
+        more.lstat(&c, Some(1)).unwrap();
+        let next = more.into_seen();
+        assert!(next.learned());
+        assert_eq!(next.len(), 2);
+        let m = fs::symlink_metadata(&a).unwrap();
+        assert_eq!(next.get(&a, &m), Some(&Seen::File(b"a".to_vec())));
     }
 }

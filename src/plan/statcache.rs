@@ -182,8 +182,13 @@ impl StatCache {
 
     /// What was read of `disk` when its `lstat` was `m`, if that still holds.
     pub fn get(&self, disk: &Path, m: &fs::Metadata) -> Option<&Seen> {
-        let (fp, seen) = self.entries.get(disk.as_os_str().as_bytes())?;
-        (*fp == Fingerprint::of(m) && fp.ctime < self.taken - SETTLE_NS).then_some(seen)
+        self.hit(disk, m).map(|(_, seen)| seen)
+    }
+
+    /// [`StatCache::get`], with the entry's key (to [`StatCache::carry`] it later).
+    pub fn hit(&self, disk: &Path, m: &fs::Metadata) -> Option<(&[u8], &Seen)> {
+        let (key, (fp, seen)) = self.entries.get_key_value(disk.as_os_str().as_bytes())?;
+        (*fp == Fingerprint::of(m) && fp.ctime < self.taken - SETTLE_NS).then_some((key, seen))
     }
 
     /// Whether this cache holds anything its predecessor did not.
@@ -191,9 +196,14 @@ impl StatCache {
         self.learned > 0
     }
 
-    /// Carries over an entry [`StatCache::get`] found in the previous cache.
-    pub fn keep(&mut self, disk: &Path, m: &fs::Metadata, seen: Seen) {
-        self.put(disk, m, seen);
+    /// Copies the entries at `keys` (hits of [`StatCache::hit`]) from the previous cache `old`:
+    /// they still hold, so they are not learned.
+    pub fn carry(&mut self, old: &StatCache, keys: &[&[u8]]) {
+        for key in keys {
+            if let Some((k, v)) = old.entries.get_key_value(*key) {
+                self.entries.insert(k.clone(), v.clone());
+            }
+        }
     }
 
     /// Records what was read of `disk`, whose `lstat` (taken before the read) was `m`.
