@@ -94,6 +94,25 @@ pub(crate) fn mkdir(
     Ok(fd)
 }
 
+/// [`mkdir`] for a dir made before the apply lock is held (the sv_dir and its parents), where a
+/// concurrent apply may make it first: then (EEXIST) the dir is opened as it is, never through
+/// a link it is not allowed to follow. The flag says whether this call made it.
+pub(crate) fn mkdir_or_open(
+    dir: BorrowedFd,
+    name: &OsStr,
+    mode: u32,
+    ids: Ids,
+    path: &Path,
+) -> io::Result<(OwnedFd, bool)> {
+    match mkdir(dir, name, mode, ids, path) {
+        Ok(fd) => Ok((fd, true)),
+        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+            Ok((open_dir(dir, name, path)?, false))
+        }
+        Err(err) => Err(err),
+    }
+}
+
 /// Creates `name` exclusively (never through a link), writes `content`, sets owner and mode.
 fn create_file(
     dir: BorrowedFd,

@@ -83,11 +83,14 @@ impl Dirs {
             let shown = self.shown(&want[..=i].iter().collect::<PathBuf>());
             let fd = match at::kind_at(parent, name)? {
                 None if create => {
-                    let fd = at::mkdir(parent, name, 0o755, self.parent_ids, &shown)?;
-                    let logical: PathBuf = std::iter::once(OsString::from("/"))
-                        .chain(want[..i].iter().cloned())
-                        .collect();
-                    self.dirty.insert(logical);
+                    let (fd, made) =
+                        at::mkdir_or_open(parent, name, 0o755, self.parent_ids, &shown)?;
+                    if made {
+                        let logical: PathBuf = std::iter::once(OsString::from("/"))
+                            .chain(want[..i].iter().cloned())
+                            .collect();
+                        self.dirty.insert(logical);
+                    }
                     fd
                 }
                 _ => at::open_dir(parent, name, &shown)?,

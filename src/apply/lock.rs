@@ -51,8 +51,11 @@ pub(crate) fn lock(
         }
     }
     if at::kind_at(p, name).map_err(msg)?.is_none() {
-        at::mkdir(p, name, 0o755, owner, &shown_dir).map_err(msg)?;
-        dirs.touch(parent);
+        // A concurrent apply may make it first: then it is used as it is.
+        let (_, made) = at::mkdir_or_open(p, name, 0o755, owner, &shown_dir).map_err(msg)?;
+        if made {
+            dirs.touch(parent);
+        }
     }
     dirs.forget(sv_dir);
     let dir = dirs.dir(sv_dir, true).map_err(msg)?;

@@ -35,3 +35,28 @@ fn planted_sv_dir_link_is_replaced_by_a_dir() {
     assert!(std::fs::symlink_metadata(home.join("sv")).unwrap().is_dir());
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
+
+/// Applies racing on a fresh root all get the lock in turn: the one that does not make the
+/// sv_dir (or a parent) uses the dir the other made (it failed with EEXIST in a CI run).
+#[test]
+fn racing_locks_on_a_fresh_root_all_succeed() {
+    for _ in 0..20 {
+        let t = tempfile::tempdir().unwrap();
+        let sv = [(Path::new("/etc/sv"), None)];
+        std::thread::scope(|s| {
+            let racers: Vec<_> = (0..4)
+                .map(|_| {
+                    // Each releases the lock at once, so the others need not wait.
+                    s.spawn(|| {
+                        lock_all(Some(t.path()), &sv, false, Duration::from_secs(10)).map(drop)
+                    })
+                })
+                .collect();
+            for r in racers {
+                if let Err(e) = r.join().unwrap() {
+                    panic!("a racing apply failed: {e}");
+                }
+            }
+        });
+    }
+}
