@@ -64,11 +64,17 @@ mod tests {
     use super::*;
     use std::os::unix::fs::{symlink, PermissionsExt};
 
-    #[test]
-    fn replaces_with_mode_and_never_writes_through_a_planted_temp_link() {
+    /// A temp dir holding `f` = "old".
+    fn dir_with_old_f() -> (tempfile::TempDir, PathBuf) {
         let t = tempfile::tempdir().unwrap();
         let p = t.path().join("f");
         fs::write(&p, "old").unwrap();
+        (t, p)
+    }
+
+    #[test]
+    fn replaces_with_mode_and_never_writes_through_a_planted_temp_link() {
+        let (t, p) = dir_with_old_f();
         // A link planted at the temp name is removed, not followed.
         let victim = t.path().join("victim");
         fs::write(&victim, "keep").unwrap();
@@ -85,9 +91,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_leaves_the_old_file_and_no_temp() {
-        let t = tempfile::tempdir().unwrap();
-        let p = t.path().join("f");
-        fs::write(&p, "old").unwrap();
+        let (t, p) = dir_with_old_f();
         // Renaming a file over a non-empty dir fails.
         let d = t.path().join("d");
         fs::create_dir(&d).unwrap();
