@@ -46,6 +46,14 @@ where
     })
 }
 
+/// [`chunks`] without per-chunk state: `f` over `items` on `threads` threads, in input order.
+pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    chunks(items, threads, || (), |_, t| f(t))
+        .into_iter()
+        .flat_map(|(out, ())| out)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +75,7 @@ mod tests {
             let flat: Vec<u32> = out.iter().flat_map(|(r, _)| r.clone()).collect();
             assert_eq!(flat, items.iter().map(|i| i * 2).collect::<Vec<_>>());
             assert_eq!(out.iter().map(|(_, n)| n).sum::<u32>(), 101);
+            assert_eq!(map(&items, threads, |i| i * 2), flat);
         }
     }
 }

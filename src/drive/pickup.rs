@@ -46,19 +46,14 @@ impl Driver<'_> {
             loop {
                 // Each probe opens a FIFO: 1,000 of them are spread over the cores.
                 let threads = crate::par::threads_for(pending.len(), 256);
-                let waiting = crate::par::chunks(
-                    &pending,
-                    threads,
-                    || (),
-                    |_, (t, log)| {
-                        let dir = match log {
-                            true => t.dir.join("log"),
-                            false => t.dir.clone(),
-                        };
-                        probe(&dir) != Liveness::Running
-                    },
-                );
-                let mut waiting = waiting.into_iter().flat_map(|(w, ())| w);
+                let waiting = crate::par::map(&pending, threads, |(t, log)| {
+                    let dir = match log {
+                        true => t.dir.join("log"),
+                        false => t.dir.clone(),
+                    };
+                    probe(&dir) != Liveness::Running
+                });
+                let mut waiting = waiting.into_iter();
                 pending.retain(|_| waiting.next().unwrap_or(true));
                 if pending.is_empty() {
                     break;

@@ -132,15 +132,11 @@ fn render_all(ctx: &Ctx, jobs: &[(&Place, &Service)]) -> Vec<Rendered> {
 
 /// [`render_all`] on `threads` threads.
 fn render_on(ctx: &Ctx, jobs: &[(&Place, &Service)], threads: usize) -> Vec<Rendered> {
-    let one = |_: &mut (), (place, svc): &(&Place, &Service)| -> Rendered {
+    crate::par::map(jobs, threads, |(place, svc)| {
         let mut entries = TreeBuilder::default();
         let model = add_service(&mut entries, ctx, place, svc)?;
         Ok((entries, model))
-    };
-    crate::par::chunks(jobs, threads, || (), one)
-        .into_iter()
-        .flat_map(|(out, ())| out)
-        .collect()
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
@@ -34,13 +35,14 @@ pub(super) struct Disk<'a> {
 }
 
 impl<'a> Disk<'a> {
-    /// Reads through `cache`; with `record`, keeps what it read (about `n` paths).
-    pub(super) fn new(cache: &'a StatCache, record: bool, n: usize) -> Disk<'a> {
+    /// Reads through `cache`; with `record`, keeps what it read.
+    pub(super) fn new(cache: &'a StatCache, record: bool) -> Disk<'a> {
         Disk {
             cache,
             record,
+            // Empty until something is learned: a no-op apply learns nothing and saves nothing.
             seen: match record {
-                true => StatCache::starting_now(cache.len().max(n)),
+                true => StatCache::starting_now(0),
                 false => StatCache::default(),
             },
             kept: Vec::new(),
@@ -154,6 +156,12 @@ impl<'a> Disk<'a> {
     /// The entries of dir `disk` in name order, listed once per run. Cached only for a real
     /// dir [`Disk::lstat`] looked at (its `lstat` came before the listing).
     pub(super) fn list_dir(&mut self, disk: &Path) -> Result<Vec<DirEntry>, String> {
+        // Keys are the path's bytes: `dir/` would be another key than the `lstat`'s `dir`.
+        debug_assert!(
+            disk == Path::new("/") || !disk.as_os_str().as_bytes().ends_with(b"/"),
+            "{} ends in a slash",
+            disk.display()
+        );
         if let Some(list) = self.listed.get(disk.as_os_str()) {
             return Ok(list.clone());
         }
@@ -262,6 +270,13 @@ mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
 
+    /// A recording reader of `cache` whose next cache counts files written just now as settled.
+    fn recording(cache: &StatCache) -> Disk<'_> {
+        let mut d = Disk::new(cache, true);
+        d.seen = StatCache::taken_in(3);
+        d
+    }
+
     /// Files, links, dirs and missing paths, `lstat`ed on one thread and on three: the same
     /// results in the same order, and what each thread recorded ends up in one cache.
     #[test]
@@ -279,11 +294,6 @@ mod tests {
             jobs.push((p, Some(format!("{i}\n").len() as u64)));
         }
         let cache = StatCache::default();
-        let recording = |cache| {
-            let mut d = Disk::new(cache, true, 0);
-            d.seen = StatCache::taken_in(3);
-            d
-        };
         let mut one = recording(&cache);
         let want = one.lstat_on(&jobs, 1).unwrap();
         assert!(want.iter().any(|f| matches!(
@@ -314,11 +324,6 @@ mod tests {
             fs::write(&p, n).unwrap();
             p
         });
-        let recording = |cache| {
-            let mut d = Disk::new(cache, true, 0);
-            d.seen = StatCache::taken_in(3);
-            d
-        };
         let empty = StatCache::default();
         let mut first = recording(&empty);
         for p in [&a, &b] {

@@ -68,7 +68,7 @@ pub fn observe_with(
         CacheUse::Read(c) => (c, false),
         CacheUse::ReadAndRecord(c) => (c, true),
     };
-    let mut disk = Disk::new(cache, record, model.tree.len());
+    let mut disk = Disk::new(cache, record);
     let mut obs = Observed {
         root: root.map(Path::to_path_buf),
         check_owners,

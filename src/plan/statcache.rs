@@ -181,11 +181,13 @@ impl StatCache {
     }
 
     /// What was read of `disk` when its `lstat` was `m`, if that still holds.
+    #[cfg(test)]
     pub fn get(&self, disk: &Path, m: &fs::Metadata) -> Option<&Seen> {
         self.hit(disk, m).map(|(_, seen)| seen)
     }
 
-    /// [`StatCache::get`], with the entry's key (to [`StatCache::carry`] it later).
+    /// What was read of `disk` when its `lstat` was `m`, if that still holds, with the entry's
+    /// key (to [`StatCache::carry`] it later).
     pub fn hit(&self, disk: &Path, m: &fs::Metadata) -> Option<(&[u8], &Seen)> {
         let (key, (fp, seen)) = self.entries.get_key_value(disk.as_os_str().as_bytes())?;
         (*fp == Fingerprint::of(m) && fp.ctime < self.taken - SETTLE_NS).then_some((key, seen))
@@ -199,6 +201,7 @@ impl StatCache {
     /// Copies the entries at `keys` (hits of [`StatCache::hit`]) from the previous cache `old`:
     /// they still hold, so they are not learned.
     pub fn carry(&mut self, old: &StatCache, keys: &[&[u8]]) {
+        self.entries.reserve(keys.len());
         for key in keys {
             if let Some((k, v)) = old.entries.get_key_value(*key) {
                 self.entries.insert(k.clone(), v.clone());
@@ -413,17 +416,13 @@ mod tests {
         (t, p, m)
     }
 
-    fn taken_in(secs: i128) -> StatCache {
-        StatCache::taken_in(secs)
-    }
-
     #[test]
     fn a_path_changed_just_before_the_cache_was_taken_is_not_cached() {
         let (_t, p, m) = file_a();
         let mut c = StatCache::starting_now(0);
         c.learn(&p, &m, Seen::File(b"a".to_vec()));
         assert!(c.is_empty());
-        let mut later = taken_in(3);
+        let mut later = StatCache::taken_in(3);
         later.learn(&p, &m, Seen::File(b"a".to_vec()));
         assert_eq!(later.get(&p, &m), Some(&Seen::File(b"a".to_vec())));
     }
@@ -431,7 +430,7 @@ mod tests {
     #[test]
     fn any_change_to_the_path_misses() {
         let (t, p, m) = file_a();
-        let mut c = taken_in(3);
+        let mut c = StatCache::taken_in(3);
         c.learn(&p, &m, Seen::File(b"a".to_vec()));
         // Longer: size.
         fs::write(&p, "ab").unwrap();
@@ -464,7 +463,7 @@ mod tests {
         fs::create_dir(&d).unwrap();
         let l = t.path().join("l");
         std::os::unix::fs::symlink("/etc/sv/x", &l).unwrap();
-        let mut c = taken_in(3);
+        let mut c = StatCache::taken_in(3);
         c.learn(
             &f,
             &fs::symlink_metadata(&f).unwrap(),
