@@ -27,12 +27,13 @@ pub fn run_script(source: &RunSource, data: &RunData) -> Result<String, Template
 /// `templates/run.hbs`: `cd` and `umask` only when set and not empty, then `exec`.
 fn builtin_run(data: &RunData) -> String {
     let mut out = String::from("#!/bin/sh\nexec 2>&1\n");
-    let set = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    // Handlebars' `{{#if}}`: null and "" are both false.
+    let set = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(shell_quote);
     if let Some(cwd) = set(&data.cwd) {
-        out += &format!("cd {} || exit 1\n", shell_quote(&cwd));
+        out += &format!("cd {cwd} || exit 1\n");
     }
     if let Some(umask) = set(&data.umask) {
-        out += &format!("umask {}\n", shell_quote(&umask));
+        out += &format!("umask {umask}\n");
     }
     out + &format!("exec {}\n", shell_join(&data.exec))
 }
