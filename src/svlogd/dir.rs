@@ -107,17 +107,24 @@ impl LogDir {
             if unconsumed(&p) {
                 let empty = fs::metadata(&current).map_or(true, |m| m.len() == 0);
                 let (skip, keep) = p.resolve(empty);
+                let was_rotating = p.rotating.is_some();
+                let resolved = Pending {
+                    size_before: keep,
+                    skip,
+                    rotating: None,
+                    ..p
+                };
+                // The resolved record goes down before `current` is cut: a kill in between
+                // must not leave a `rotating` record beside a `current` this cut emptied.
+                if was_rotating {
+                    let _ = journal::begin(&lock, &resolved);
+                }
                 if let Ok(f) = OpenOptions::new().write(true).open(&current) {
                     if f.metadata().is_ok_and(|m| m.len() > keep) {
                         let _ = f.set_len(keep);
                     }
                 }
-                recovered = Some(Pending {
-                    size_before: keep,
-                    skip,
-                    rotating: None,
-                    ..p
-                });
+                recovered = Some(resolved);
             }
             match &recovered {
                 // Part of the batch is in rotated files: keep the record until it is replayed.

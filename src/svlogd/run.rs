@@ -194,8 +194,9 @@ impl Logger<'_> {
         // the bytes its predecessor wrote (see [`super::journal`]).
         let replay = self.replay.take();
         let stamp = match &replay {
-            Some(r) => r.stamp.clone(),
-            None => stamp::format(self.opts.stamp, SystemTime::now()),
+            // A record of an older runitctl has no stamp: stamp its replay now.
+            Some(r) if !r.stamp.is_empty() => r.stamp.clone(),
+            _ => stamp::format(self.opts.stamp, SystemTime::now()),
         };
         let mut em = Emitter::new(self.opts);
         let buf = std::mem::take(&mut self.buf);
@@ -237,12 +238,18 @@ impl Logger<'_> {
     /// Emits the complete lines `buf[..end]`; `buf[base..end]` is unconsumed peeked input.
     fn lines(&mut self, em: &mut Emitter, stamp: &[u8], buf: &[u8], base: usize, end: usize) {
         let journal = self.input.peeking();
+        // A first line that began in input consumed earlier (a partial line, or the rest of a
+        // long one) cannot be replayed as written: it is journalled alone, so that a `skip`
+        // counted over its output (consumed part included) never reaches into the lines after
+        // it (at worst that one line is torn, the documented window).
         let mut done = base; // input consumed up to here
-                             // A first line that began in input consumed earlier (a partial line, or the rest of a
-                             // long one) cannot be replayed as written: it is journalled alone.
         let mut alone = journal && (base > 0 || self.cont.is_some());
         if journal {
-            self.begin(&buf[done..end], stamp);
+            let first = match alone {
+                true => find(b'\n', &buf[base..end]).map_or(end, |i| base + i + 1),
+                false => end,
+            };
+            self.begin(&buf[done..first], stamp);
         }
         let mut pos = 0;
         while pos < end {
