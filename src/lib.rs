@@ -22,4 +22,5 @@ pub mod supervise;
 pub mod sv;
 pub mod svlogd;
 pub mod sys;
+pub mod timings;
 pub mod users;

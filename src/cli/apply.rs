@@ -16,6 +16,7 @@ use crate::apply::{self, ApplyOptions};
 use crate::drive::{summary_line, Backend, Driver};
 use crate::plan::StatCache;
 use crate::spec::Supervisor;
+use crate::timings::phase;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -63,7 +64,7 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
         .iter()
         .map(|t| (t.sv_dir.as_path(), prepared.ids.get(&t.owner).copied()))
         .collect();
-    let _locks = match apply::lock_all(root, &sv_dirs, is_root, timeout) {
+    let _locks = match phase("lock", || apply::lock_all(root, &sv_dirs, is_root, timeout)) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("runitctl: apply: error: {e}");
@@ -89,7 +90,7 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
         timeout,
         on_unlink: driver.as_ref().map(Driver::unlink_hook),
     };
-    let report = match apply::apply(&plan, &opts) {
+    let report = match phase("write", || apply::apply(&plan, &opts)) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("runitctl: apply: error: {e}");
@@ -104,7 +105,7 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
     // makes the next plan read more.
     if seen.learned() {
         if let Some(f) = StatCache::file(root, &prepared.model.project, true) {
-            let _ = seen.save(&f);
+            let _ = phase("cache save", || seen.save(&f));
         }
     }
     let Some(d) = driver.as_mut() else {
@@ -115,13 +116,18 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
         exiting((prepared, plan));
         return 0;
     };
-    let drive = d.start_scanners().and_then(|()| d.pickup());
+    let drive =
+        phase("scanners", || d.start_scanners()).and_then(|()| phase("pickup", || d.pickup()));
     if let Err(e) = drive {
         eprintln!("runitctl: apply: error: {e}");
         return 1;
     }
-    let restarted = d.act(&report.kept);
-    let failed = if a.wait { d.ready() } else { 0 };
+    let restarted = phase("act", || d.act(&report.kept));
+    let failed = if a.wait {
+        phase("ready", || d.ready())
+    } else {
+        0
+    };
     let changed = plan.services.len();
     let in_model: std::collections::BTreeSet<_> =
         prepared.model.services.iter().map(|m| &m.id).collect();

@@ -95,8 +95,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
     match cli.command {
         Command::Check(a) => check::run(g, &a),
         Command::Render(a) => render::run(g, &a),
-        Command::Plan(a) => plan::run(g, &a),
-        Command::Apply(a) => apply::run(g, &a),
+        Command::Plan(a) => crate::timings::phase("plan total", || plan::run(g, &a)),
+        Command::Apply(a) => crate::timings::phase("apply total", || apply::run(g, &a)),
         Command::Status(a) => status::run(g, &a),
         Command::Logs(a) => logs::run(g, &a),
         Command::Shutdown(a) => shutdown::run(g, &a),

@@ -4,6 +4,7 @@
 use super::{Format, Global};
 use crate::model::{self, Model, ModelOptions};
 use crate::plan::{self, CacheUse, OwnerIds, Plan, StatCache, TextOptions};
+use crate::timings::phase;
 use crate::users::{SystemUsers, UserDb};
 use std::path::{Path, PathBuf};
 
@@ -46,16 +47,18 @@ fn prepare_as(
     known_as: Option<&Path>,
     script_root: Option<PathBuf>,
 ) -> Result<Prepared, i32> {
-    let loaded = super::common::load_spec_as(g, read, known_as)?;
+    let loaded = phase("load", || super::common::load_spec_as(g, read, known_as))?;
     let spec = &super::common::spec_name(read, known_as);
     let users = SystemUsers;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
-    let opts = ModelOptions::new(&loaded.spec, &users, script_root, exe, users.current().name);
-    let model = model::build(&loaded.spec, &opts).map_err(|e| {
+    let opts = phase("model options", || {
+        ModelOptions::new(&loaded.spec, &users, script_root, exe, users.current().name)
+    });
+    let model = phase("model", || model::build(&loaded.spec, &opts)).map_err(|e| {
         eprintln!("{}: error: {e}", spec.display());
         1
     })?;
-    let ids = plan::resolve_owners(&model, &users).map_err(|e| {
+    let ids = phase("owners", || plan::resolve_owners(&model, &users)).map_err(|e| {
         eprintln!("{}: error: {e}", spec.display());
         1
     })?;
@@ -90,32 +93,34 @@ fn observe_and_diff(
     relocate_links: bool,
     record: bool,
 ) -> Result<(Plan, StatCache), i32> {
-    let cache = match relocate_links {
+    let cache = phase("cache load", || match relocate_links {
         true => StatCache::file(root, &p.model.project, false)
             .map(|f| StatCache::load(&f))
             .unwrap_or_default(),
         false => StatCache::default(),
-    };
+    });
     let cache_use = match (relocate_links, record) {
         (false, _) => CacheUse::None,
         (true, false) => CacheUse::Read(&cache),
         (true, true) => CacheUse::ReadAndRecord(&cache),
     };
     let is_root = nix::unistd::geteuid().is_root();
-    let mut obs = plan::observe_with(
-        root,
-        &p.model,
-        p.ids.clone(),
-        is_root,
-        relocate_links,
-        &SystemUsers,
-        cache_use,
-    )
+    let mut obs = phase("observe", || {
+        plan::observe_with(
+            root,
+            &p.model,
+            p.ids.clone(),
+            is_root,
+            relocate_links,
+            &SystemUsers,
+            cache_use,
+        )
+    })
     .map_err(|e| {
         eprintln!("runitctl: error: {e}");
         1
     })?;
-    let plan = plan::diff(&p.model, &obs);
+    let plan = phase("diff", || plan::diff(&p.model, &obs));
     Ok((plan, std::mem::take(&mut obs.seen)))
 }
 
