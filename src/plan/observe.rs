@@ -17,6 +17,7 @@ use super::owners::{resolve_owners, OwnerIds};
 use super::paths::{disk_path, disk_target, is_temp_name};
 use super::statcache::{EntryKind, StatCache};
 use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
+use crate::timings::phase;
 use crate::users::{SystemUsers, UserDb};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::OsStr;
@@ -76,10 +77,18 @@ pub fn observe_with(
         ids,
         ..Observed::default()
     };
-    observe_nodes(root, model, &mut disk, &mut obs)?;
-    walk_service_dirs(root, model, &mut disk, &mut obs)?;
-    scan_containers(root, model, &mut disk, &mut obs)?;
-    scan_prunes(root, model, users, &mut disk, &mut obs)?;
+    phase("observe: paths", || {
+        observe_nodes(root, model, &mut disk, &mut obs)
+    })?;
+    phase("observe: service dirs", || {
+        walk_service_dirs(root, model, &mut disk, &mut obs)
+    })?;
+    phase("observe: containers", || {
+        scan_containers(root, model, &mut disk, &mut obs)
+    })?;
+    phase("observe: prunes", || {
+        scan_prunes(root, model, users, &mut disk, &mut obs)
+    })?;
     scan_disabled(root, model, &mut obs);
     name_owners(&mut obs, users);
     obs.seen = disk.into_seen();
@@ -155,7 +164,8 @@ fn observe_nodes(
         }
         nodes.push((path.clone(), found));
     }
-    for (i, found) in leaves.into_iter().zip(disk_io.lstat_all(&leaf_jobs)?) {
+    let leaf_found = phase("observe: files and links", || disk_io.lstat_all(&leaf_jobs))?;
+    for (i, found) in leaves.into_iter().zip(leaf_found) {
         nodes[i].1 = found;
     }
     obs.nodes = nodes.into_iter().collect();
