@@ -110,6 +110,9 @@ fn apply_times_out_naming_the_runsv_that_did_not_start() {
         err.contains("after 2s: runsv for web did not start; see "),
         "{err}"
     );
+    // The outcome lines, held while apply waited, are dropped: web never started.
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(!out.contains("web: started"), "{out}");
     let (out, err, code) = run(&s, &["shutdown"]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(inside(&s.root).is_empty(), "{:?}", inside(&s.root));

@@ -116,13 +116,19 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
         exiting((prepared, plan));
         return 0;
     };
-    let drive =
-        phase("scanners", || d.start_scanners()).and_then(|()| phase("pickup", || d.pickup()));
-    if let Err(e) = drive {
+    if let Err(e) = phase("scanners", || d.start_scanners()) {
         eprintln!("runitctl: apply: error: {e}");
         return 1;
     }
-    let restarted = phase("act", || d.act(&report.kept));
+    // Restarts go to runsvs that ran before anything was written: sent now, they overlap the
+    // pick-up wait.
+    let sent = phase("send", || d.send(&report.kept));
+    if let Err(e) = phase("pickup", || d.pickup()) {
+        d.release_warnings();
+        eprintln!("runitctl: apply: error: {e}");
+        return 1;
+    }
+    let restarted = phase("act", || d.finish(sent));
     let failed = if a.wait {
         phase("ready", || d.ready())
     } else {

@@ -1,5 +1,8 @@
 //! The supervisor actions a plan derived (SPEC §5), carried out in two passes so that many
-//! restarts overlap: first every control byte is sent, then one loop waits for all of them.
+//! restarts overlap: first every control byte is sent ([`Driver::send`]), then one loop waits
+//! for all of them ([`Driver::finish`]). apply sends before the pick-up wait, so that wait and
+//! the restarts overlap: an action only ever goes to a runsv that answered before apply wrote
+//! anything, and the outcome lines are held until the pick-up succeeded.
 //!
 //! | action | sent | done when |
 //! |---|---|---|
@@ -40,6 +43,13 @@ enum Until {
     RunsvBack { dir: PathBuf, log: bool },
 }
 
+/// The actions sent, to be waited for by [`Driver::finish`].
+#[derive(Debug)]
+pub struct Sent {
+    pending: Vec<Pending>,
+    since: Instant,
+}
+
 #[derive(Debug)]
 struct Pending {
     label: String,
@@ -52,10 +62,11 @@ struct Pending {
 }
 
 impl Driver<'_> {
-    /// Carries out every service's actions; prints one line per service. `kept`: prunes apply
-    /// left undone. Returns the number of restarts done.
-    pub fn act(&mut self, kept: &[Kept]) -> usize {
+    /// Sends every service's actions; one line per service is held until
+    /// [`Driver::finish`]. `kept`: prunes apply left undone.
+    pub fn send(&mut self, kept: &[Kept]) -> Sent {
         let since = Instant::now();
+        self.console.hold();
         let mut pending = Vec::new();
         let plans: Vec<&ServicePlan> = self.plan.services.iter().collect();
         let by_id: BTreeMap<&ServiceId, &ServiceModel> =
@@ -71,13 +82,18 @@ impl Driver<'_> {
                     }
                 }
                 Some(svc) => {
-                    if let Some(p) = self.start(sp, svc, &label) {
-                        pending.extend(p);
+                    for p in self.start(sp, svc, &label).unwrap_or_default() {
+                        // A runsv told to exit is back only when this action sees it: the
+                        // pick-up wait leaves it alone.
+                        if let Until::RunsvGone { back: true, .. } = p.until {
+                            self.runsv_restarting.insert(sp.id.clone());
+                        }
+                        pending.push(p);
                     }
                 }
             }
         }
-        self.finish(pending, since)
+        Sent { pending, since }
     }
 
     /// Sends what `sp` needs; returns what to wait for (None: nothing, line already printed).
@@ -177,8 +193,11 @@ impl Driver<'_> {
         Some(out)
     }
 
-    /// Waits for every pending action; prints each outcome. Returns the restarts done.
-    fn finish(&mut self, mut pending: Vec<Pending>, since: Instant) -> usize {
+    /// Prints the lines [`Driver::send`] held, waits for every action it sent and prints each
+    /// outcome. Returns the restarts done.
+    pub fn finish(&mut self, sent: Sent) -> usize {
+        self.console.release(true);
+        let Sent { mut pending, since } = sent;
         let mut restarted = 0;
         // runsv renames `status` into place on every change and closes `ok` when it exits:
         // the loop wakes on those, and polls every TICK only for a slot it could not watch

@@ -1,6 +1,7 @@
 //! The driver's output: result lines on stdout, and, only when stderr is a terminal, a single
 //! progress line on stderr that is rewritten in place during long waits and erased before any
-//! other output.
+//! other output. While held ([`Console::hold`]), result lines and warnings are kept back and
+//! come out in order on [`Console::release`].
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -12,6 +13,8 @@ pub struct Console {
     tty: bool,
     shown: bool,
     last: Option<Instant>,
+    /// Held output: (is a warning, text).
+    held: Option<Vec<(bool, String)>>,
 }
 
 impl Default for Console {
@@ -26,11 +29,32 @@ impl Console {
             tty: std::io::stderr().is_terminal(),
             shown: false,
             last: None,
+            held: None,
+        }
+    }
+
+    /// Keeps result lines and warnings back until [`Console::release`].
+    pub fn hold(&mut self) {
+        self.held.get_or_insert_with(Vec::new);
+    }
+
+    /// Prints what was held, in order: everything, or (`lines` false) only the warnings.
+    pub fn release(&mut self, lines: bool) {
+        for (warning, text) in self.held.take().unwrap_or_default() {
+            match warning {
+                true => self.warn(&text),
+                false if lines => self.line(&text),
+                false => {}
+            }
         }
     }
 
     /// One result line on stdout (a closed pipe is not an error).
     pub fn line(&mut self, text: &str) {
+        if let Some(held) = &mut self.held {
+            held.push((false, text.to_string()));
+            return;
+        }
         self.clear();
         let mut o = std::io::stdout().lock();
         let _ = writeln!(o, "{text}").and_then(|_| o.flush());
@@ -38,6 +62,10 @@ impl Console {
 
     /// A warning on stderr.
     pub fn warn(&mut self, text: &str) {
+        if let Some(held) = &mut self.held {
+            held.push((true, text.to_string()));
+            return;
+        }
         self.clear();
         eprintln!("warning: {text}");
     }

@@ -10,10 +10,13 @@
 //! 3. [`Driver::start_scanners`]: the system service dir gets a runsvdir if nothing scans it
 //!    ([`scanner`]: found by our pid file, or in /proc; else started detached and recorded in
 //!    [`runtime`]). Users' dirs are scanned by their `runsvdir-<user>` services.
-//! 4. [`Driver::pickup`]: bounded wait until every enabled service's and logger's
-//!    `supervise/ok` has a reader; a timeout names the missing piece ([`pickup`]).
-//! 5. [`Driver::act`]: the per-service actions of the plan ([`actions`]).
-//! 6. With `--wait`, [`Driver::ready`]: up for a second with `./check` passing ([`ready`]).
+//! 4. [`Driver::send`]: the per-service actions of the plan are sent ([`actions`]) to the
+//!    runsvs noted in 1, their outcome lines held.
+//! 5. [`Driver::pickup`]: bounded wait until every enabled service's and logger's
+//!    `supervise/ok` has a reader; a timeout names the missing piece ([`pickup`]). It overlaps
+//!    the restarts sent in 4.
+//! 6. [`Driver::finish`]: the held lines, then a wait for each action sent to take effect.
+//! 7. With `--wait`, [`Driver::ready`]: up for a second with `./check` passing ([`ready`]).
 //!
 //! [`shutdown`] stops what runitctl started, leaving no process behind.
 
@@ -59,6 +62,8 @@ pub struct Driver<'a> {
     dirs: BTreeMap<ServiceId, PathBuf>,
     /// Services whose `log/` was added or removed (their runsv is restarted by an action).
     log_changes: BTreeSet<ServiceId>,
+    /// Services whose runsv was told to exit by an action sent (it waits for the new one).
+    runsv_restarting: BTreeSet<ServiceId>,
 }
 
 impl<'a> Driver<'a> {
@@ -97,6 +102,7 @@ impl<'a> Driver<'a> {
             was_running,
             dirs,
             log_changes,
+            runsv_restarting: BTreeSet::new(),
         }
     }
 
@@ -110,6 +116,12 @@ impl<'a> Driver<'a> {
                 let _ = crate::sv::remote::send(d, b"x");
             }
         })
+    }
+
+    /// Prints the warnings [`Driver::send`] held, and not its result lines (the pick-up wait
+    /// failed: what they say may not have happened).
+    pub fn release_warnings(&mut self) {
+        self.console.release(false);
     }
 
     /// Starts a runsvdir on each system service dir nothing scans yet (when it has enabled
