@@ -63,6 +63,15 @@ quiet() {
 }
 
 declare -A R
+# stages FILE: the median of each stage the applies timed (RUNITCTL_TIMINGS=1 lines in FILE),
+# in the order the stages first appear: "load 8.1, model 7.2, …" (ms).
+stages() {
+  local name out=""
+  while IFS= read -r name; do
+    out+="${out:+, }$name $(grep -F "timing: $name " "$1" | awk '{print $(NF - 1)}' | median)"
+  done < <(sed -n 's/^timing: \(.*\) [0-9.]* ms$/\1/p' "$1" | awk '!seen[$0]++')
+  echo "$out"
+}
 # timed PAUSE CMD…: median seconds of RUNS runs of CMD (stdout dropped), PAUSE seconds before
 # each (past runsv's one-second restart floor when restarting).
 timed() {
@@ -90,11 +99,14 @@ measure() { # BACKEND
   for v in $(seq "$RUNS"); do
     spec "$b" "$v" > "$d/spec.yaml"
     sleep 1.2
-    t0=$(now); "$BIN" --root "$d/root" apply "$d/spec.yaml" > "$d/one.out"; t1=$(now)
+    t0=$(now)
+    RUNITCTL_TIMINGS=1 "$BIN" --root "$d/root" apply "$d/spec.yaml" > "$d/one.out" 2>> "$d/one.timing"
+    t1=$(now)
     grep -q ', 1 restarted,' "$d/one.out" || { echo "bench: expected one restart" >&2; cat "$d/one.out" >&2; exit 1; }
     echo "$t1 - $t0" | bc
   done | median > "$d/one"
   R[$b.one]=$(cat "$d/one")
+  R[$b.stages]=$(stages "$d/one.timing")
   R[$b.ours]=$(timed 1.2 "$BIN" sv -w 7 restart "$d/root/etc/service/$mid")
   R[$b.debian]=$(timed 1.2 /usr/bin/sv -w 7 restart "$d/root/etc/service/$mid")
   t0=$(now); "$BIN" --root "$d/root" shutdown --timeout 10 > /dev/null; t1=$(now)
@@ -122,4 +134,8 @@ done
 for b in embedded runit; do
   printf '%s: 1-of-%s apply / restart alone (runitctl sv) = %s; / Debian sv = %s\n' "$b" "$N" \
     "$(ratio "${R[$b.one]}" "${R[$b.ours]}")" "$(ratio "${R[$b.one]}" "${R[$b.debian]}")"
+done
+for b in embedded runit; do
+  printf '%s: where the 1-of-%s apply goes (median ms of each stage, RUNITCTL_TIMINGS=1):\n  %s\n' \
+    "$b" "$N" "${R[$b.stages]}"
 done
