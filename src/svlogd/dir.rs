@@ -119,10 +119,16 @@ impl LogDir {
                 if was_rotating {
                     let _ = journal::begin(&lock, &resolved);
                 }
+                if killed_here() {
+                    return None;
+                }
                 if let Ok(f) = OpenOptions::new().write(true).open(&current) {
                     if f.metadata().is_ok_and(|m| m.len() > keep) {
                         let _ = f.set_len(keep);
                     }
+                }
+                if killed_here() {
+                    return None;
                 }
                 recovered = Some(resolved);
             }
@@ -134,6 +140,9 @@ impl LogDir {
                 _ => {
                     let _ = journal::clear(&lock);
                 }
+            }
+            if killed_here() {
+                return None;
             }
         }
         if let Ok(m) = fs::metadata(&current) {
@@ -362,6 +371,27 @@ impl LogDir {
     }
 }
 
+/// A simulated SIGKILL between two disk steps of the recovery in [`LogDir::open`]: never
+/// outside the unit tests, which pick the step (see `tests::CRASH_AT`).
+#[cfg(not(test))]
+fn killed_here() -> bool {
+    false
+}
+
+#[cfg(test)]
+fn killed_here() -> bool {
+    tests::CRASH_AT.with(|c| match c.get() {
+        Some(0) => {
+            c.set(None);
+            true
+        }
+        n => {
+            c.set(n.map(|n| n - 1));
+            false
+        }
+    })
+}
+
 /// `lock`, mode 0600, held with a non-blocking exclusive flock (kept empty except while a
 /// batch is journalled).
 fn lock(dir: &std::path::Path) -> io::Result<File> {
@@ -414,6 +444,12 @@ mod tests {
     use super::*;
 
     const STAMP: &[u8] = b"@400000006b048aed383ad238 ";
+
+    thread_local! {
+        /// `Some(k)`: the next [`LogDir::open`] on this thread is killed at its recovery's
+        /// k-th step boundary (0 = after its first disk step); cleared when it fires.
+        pub(super) static CRASH_AT: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+    }
 
     /// Rotated files oldest first, then `current`.
     fn logged(dir: &std::path::Path) -> Vec<u8> {
@@ -475,11 +511,16 @@ mod tests {
     }
 
     /// The successor: recovers, replays the whole batch with the recorded stamp, commits.
-    fn replay(dir: &std::path::Path) {
+    /// `recorded`: whether a record of the batch must be left (a recovery that found none of
+    /// the batch in rotated files clears it; the unread input is then simply logged).
+    fn replay(dir: &std::path::Path, recorded: bool) {
         let mut d = open(dir, true);
-        let r = d.recovered.take().expect("a record of the unread batch");
-        assert_eq!(r.stamp, STAMP);
-        d.begin_batch(r.input_len, r.fingerprint, &r.stamp);
+        let r = d.recovered.take();
+        assert_eq!(r.is_some(), recorded, "a record of the unread batch");
+        if let Some(r) = &r {
+            assert_eq!(r.stamp, STAMP);
+        }
+        d.begin_batch(1, 2, STAMP);
         put_all(&mut d, &lines());
         d.flush();
         d.end_batch();
@@ -509,7 +550,7 @@ mod tests {
                     put_all(&mut d, &lines()[..k / 2]);
                     drop(d);
                 }
-                replay(&dir);
+                replay(&dir, true);
                 assert_eq!(logged(&dir), want, "killed after line {k}, twice {twice}");
             }
         }
@@ -532,8 +573,61 @@ mod tests {
                 fs::rename(dir.join("current"), to).unwrap();
             }
             drop(d);
-            replay(&dir);
+            replay(&dir, true);
             assert_eq!(logged(&dir), want, "renamed {renamed}");
+        }
+    }
+
+    /// A successor opens `dir` (the batch's input unread) and is killed at step boundary `k`
+    /// of its recovery, or, when the recovery has fewer, once open (before its replay).
+    fn open_killed_at(dir: &std::path::Path, k: u32) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            CRASH_AT.with(|c| c.set(Some(k)));
+            let opened = LogDir::open(dir.to_str().unwrap(), 1000, &mut |_| true);
+            let fired = CRASH_AT.with(|c| c.replace(None)).is_none();
+            if fired || opened.is_some() {
+                return;
+            }
+            // Not opened and not killed: the lock was still taken (see `open`).
+            assert!(
+                Instant::now() < deadline,
+                "{}: lock never free",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// A batch killed inside a rotation (before and after the rename; `s1000` with `linemax`
+    /// 1000 rotates after every line, so its earlier lines are in rotated files and its output
+    /// in `current` starts at 0); its successor is killed after each disk step of the
+    /// recovery. The cut back to 0 empties `current`, which a `rotating` record reads as
+    /// "renamed": the record must be resolved before the cut, or the next logger drops output
+    /// bytes no rotated file holds.
+    #[test]
+    fn kill_inside_the_recovery_of_a_rotating_batch() {
+        for renamed in [false, true] {
+            for k in 0..4 {
+                let (_t, dir, want) = setup("s1000\nn0\npp \n");
+                let mut d = open(&dir, false);
+                // setup's logger left `current` unsealed: it became a `.u`, this one is empty.
+                assert_eq!(d.size, 0);
+                d.begin_batch(1, 2, STAMP);
+                put_all(&mut d, &lines()[..3]);
+                d.flush();
+                d.seal_current();
+                d.journal_rotating();
+                if renamed {
+                    let to = dir.join(format!("{}.s", unique_stem(&dir)));
+                    fs::rename(dir.join("current"), to).unwrap();
+                }
+                drop(d);
+                open_killed_at(&dir, k);
+                let recorded = fs::metadata(dir.join("lock")).unwrap().len() > 0;
+                replay(&dir, recorded);
+                assert_eq!(logged(&dir), want, "renamed {renamed}, killed at step {k}");
+            }
         }
     }
 }
