@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::proc::{command, debian_runit, script, start_runsv, Imp};
+use crate::support::proc::{command, debian_runit, script, start_runsv, Imp, Running};
 use crate::support::svlogd::{content, log_run, logger_pid, mask, rotated, rotated_name, run, sh};
 use crate::support::{wait_for, GroupGuard};
 
@@ -597,4 +597,58 @@ fn small_s_logger_killed_repeatedly_logs_each_line_once() {
 #[test]
 fn lines_longer_than_s_logger_killed_repeatedly_logs_each_line_once() {
     killed_during_rotations(&[], "s100\nn0\n", 1200, |i| 101 + i * 53 % 250, 16);
+}
+
+/// The embedded `svlogd ARGS DIR` reading the pipe whose read end `r` the test keeps, so the
+/// pipe and its unread bytes outlive the logger (stdout and stderr discarded).
+fn logger_on(r: &std::os::fd::OwnedFd, args: &[&str], dir: &Path) -> Running {
+    let mut c = command(Imp::Embedded, "svlogd");
+    c.args(args)
+        .arg(dir)
+        .stdin(Stdio::from(r.try_clone().unwrap()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let child = c.spawn().unwrap();
+    let guard = GroupGuard(child.id() as i32);
+    Running { child, guard }
+}
+
+/// A record of an older runitctl has three fields and no timestamp: a `-t` logger replaying
+/// it stamps the replayed lines now (reusing the record's empty stamp left them bare). The
+/// killed logger's torn output after the recorded size is cut off, which shows the record was
+/// honoured.
+#[test]
+fn an_older_stampless_record_is_replayed_with_a_timestamp() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("current"), "old\ntorn").unwrap();
+    let batch = b"one\ntwo\n";
+    let fp = runitctl::svlogd::journal::fingerprint(batch);
+    let record = format!("svlogd-pending 4 {} {fp:016x}\n", batch.len());
+    std::fs::write(dir.join("lock"), record).unwrap();
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+    let mut w = std::fs::File::from(w);
+    w.write_all(&[&batch[..], b"three\n"].concat()).unwrap();
+    drop(w); // the logger replays, logs the rest and exits at EOF
+    let mut l = logger_on(&r, &["-t"], &dir);
+    assert_eq!(l.wait_exit(LIMIT), Some(0));
+    l.guard.0 = 0; // reaped: its group id may be reused
+    let text = String::from_utf8(content(&dir)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text:?}");
+    assert_eq!(lines[0], "old", "cut back to the recorded size");
+    for (line, want) in lines[1..].iter().zip(["one", "two", "three"]) {
+        let b = line.as_bytes();
+        let stamped = b.len() > 26
+            && b[0] == b'@'
+            && b[1..25].iter().all(u8::is_ascii_hexdigit)
+            && b[25] == b' ';
+        assert!(
+            stamped && line[26..] == *want,
+            "{line:?}: not a stamped {want:?}"
+        );
+    }
+    let lock = std::fs::metadata(dir.join("lock")).unwrap();
+    assert_eq!(lock.len(), 0, "record cleared");
 }
