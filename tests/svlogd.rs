@@ -652,3 +652,61 @@ fn an_older_stampless_record_is_replayed_with_a_timestamp() {
     let lock = std::fs::metadata(dir.join("lock")).unwrap();
     assert_eq!(lock.len(), 0, "record cleared");
 }
+
+/// A line longer than `s` whose first part the logger consumed in an earlier read (a line
+/// written in two writes): the batch that completes it is journalled for that line alone. The
+/// logger is killed right after a rotation inside the line (its `!` processor kills it once;
+/// the next rotation waits for the processor), so the record's skip counts output bytes of
+/// the line's consumed part. The successor's replay drops at most that line's rest: the
+/// lines after it in the batch survive, whole and once (a skip over the whole batch dropped
+/// them). The line itself may be torn, the documented window.
+#[test]
+fn killed_inside_a_line_begun_in_consumed_input_keeps_the_later_lines() {
+    use std::os::fd::AsFd;
+    use std::os::unix::process::ExitStatusExt;
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    // The first processor run (the first rotation) kills its svlogd and fails; later ones copy.
+    let processor = "if mkdir ../killed 2>/dev/null; then \
+                     [ \"$PPID\" -gt 1 ] && kill -KILL \"$PPID\"; exit 1; fi; exec cat";
+    std::fs::write(dir.join("config"), format!("s40\nn0\n!{processor}\n")).unwrap();
+    let head = vec![b'x'; 100]; // no newline: consumed, then held until the line completes
+    let tail = b"yy\n";
+    let later = b"line 1\nline 2\nline 3\n";
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+    let mut w = std::fs::File::from(w);
+    let mut first = logger_on(&r, &[], &dir);
+    w.write_all(&head).unwrap();
+    wait_for(LIMIT, || {
+        (crate::support::unread(r.as_fd()) == Some(0)).then_some(())
+    })
+    .expect("the line's first part consumed");
+    // One write: the rest of the line and the later lines arrive in one batch.
+    w.write_all(&[&tail[..], later].concat()).unwrap();
+    let status = wait_for(LIMIT, || first.child.try_wait().unwrap()).expect("the logger ends");
+    first.guard.0 = 0; // reaped: its group id may be reused
+    assert_eq!(status.signal(), Some(9), "killed by its processor");
+    let lock = std::fs::File::open(dir.join("lock")).unwrap();
+    let record = runitctl::svlogd::journal::read(&lock).expect("a batch in flight");
+    assert_eq!(
+        (record.skip, record.rotating),
+        (40, None),
+        "killed after a rotation"
+    );
+    drop(w); // the successor replays, logs the rest and exits at EOF
+    let mut next = logger_on(&r, &[], &dir);
+    assert_eq!(next.wait_exit(LIMIT), Some(0));
+    next.guard.0 = 0;
+    let mut got = Vec::new();
+    for f in runitctl::status::logs::files::log_files(&dir).unwrap() {
+        got.extend(std::fs::read(f).unwrap());
+    }
+    let line = [&head[..], tail].concat();
+    let torn = got.len().saturating_sub(later.len());
+    assert!(
+        got.ends_with(later) && line.starts_with(&got[..torn]),
+        "the lines after the rotated one must survive: got {:?}",
+        String::from_utf8_lossy(&got)
+    );
+}
