@@ -54,14 +54,14 @@ pub struct LogDir {
     /// When the `t` directive next rotates.
     pub deadline: Option<Instant>,
     pub udp: Option<Udp>,
-    /// The batch in flight, as journalled in `lock`.
+    /// The batch in flight, as journalled in `lock`. Its output so far, dropped bytes
+    /// included, is `skip - self.skip + size - size_before`.
     batch: Option<Pending>,
-    /// Output bytes of the batch so far, dropped ones included.
-    out: u64,
-    /// Output bytes of the next batch to drop: a killed predecessor's replayed batch had
+    /// Output bytes of the batch in flight still to drop: a replay's killed predecessor had
     /// already put them in rotated files.
     skip: u64,
-    /// The killed predecessor's batch to replay (its input is still unread), if any.
+    /// The killed predecessor's batch to replay (its input is still unread), if any, until the
+    /// replay's [`LogDir::begin_batch`] takes it.
     pub recovered: Option<Pending>,
 }
 
@@ -186,8 +186,7 @@ impl LogDir {
             deadline,
             udp,
             batch: None,
-            out: 0,
-            skip: recovered.as_ref().map_or(0, |r| r.skip),
+            skip: 0,
             recovered,
         })
     }
@@ -219,13 +218,11 @@ impl LogDir {
         // A replay drops what its killed predecessor already put in rotated files.
         let skip = self.skip.min(total);
         self.skip -= skip;
-        self.out += skip;
         if skip == 0 && (max == 0 || (self.size < max && self.size + total <= max)) {
             for p in parts {
                 self.pending.extend_from_slice(p);
             }
             self.size += total;
-            self.out += total;
         } else {
             // runit caps each write at the room left and rotates when `current` is full.
             let joined = parts.concat();
@@ -238,7 +235,6 @@ impl LogDir {
                 let n = (rest.len() as u64).min(room) as usize;
                 self.pending.extend_from_slice(&rest[..n]);
                 self.size += n as u64;
-                self.out += n as u64;
                 rest = &rest[n..];
             }
         }
@@ -291,9 +287,10 @@ impl LogDir {
         self.pending.clear();
     }
 
-    /// Journals the batch about to be written (see [`journal`]).
+    /// Journals the batch about to be written (see [`journal`]). A replay's batch takes the
+    /// recovered record: its first `skip` output bytes are dropped.
     pub fn begin_batch(&mut self, input_len: u64, fingerprint: u64, stamp: &[u8]) {
-        self.out = 0;
+        self.skip = self.recovered.take().map_or(0, |r| r.skip);
         self.batch = Some(Pending {
             size_before: self.size,
             input_len,
@@ -311,7 +308,6 @@ impl LogDir {
             let _ = journal::clear(&self.lock);
         }
         self.skip = 0;
-        self.out = 0;
     }
 
     /// Rewrites the record of the batch in flight, if any.
@@ -326,15 +322,20 @@ impl LogDir {
     /// rename and the new `current` happen before a kill.
     pub(super) fn journal_rotating(&mut self) {
         if let Some(p) = &mut self.batch {
-            p.rotating = Some(self.out);
+            p.rotating = Some(p.skip - self.skip + self.size - p.size_before);
         }
         self.journal();
     }
 
-    /// After that rotation: the new, empty `current` holds the batch's output after `out`.
+    /// After that rotation: the new, empty `current` holds the batch's output after what the
+    /// renamed file holds.
     pub(super) fn journal_rotated(&mut self) {
+        // A batch writes (and so rotates) only once its drop is done: `skip` stays its output.
+        debug_assert_eq!(self.skip, 0);
         if let Some(p) = &mut self.batch {
-            (p.size_before, p.skip, p.rotating) = (0, self.out, None);
+            if let Some(out) = p.rotating.take() {
+                (p.size_before, p.skip) = (0, out);
+            }
         }
         self.journal();
     }
@@ -515,9 +516,9 @@ mod tests {
     /// the batch in rotated files clears it; the unread input is then simply logged).
     fn replay(dir: &std::path::Path, recorded: bool) {
         let mut d = open(dir, true);
-        let r = d.recovered.take();
+        let r = d.recovered.as_ref();
         assert_eq!(r.is_some(), recorded, "a record of the unread batch");
-        if let Some(r) = &r {
+        if let Some(r) = r {
             assert_eq!(r.stamp, STAMP);
         }
         d.begin_batch(1, 2, STAMP);
@@ -545,7 +546,7 @@ mod tests {
                 drop(d); // SIGKILL: pending output is lost, the record stays
                 if twice {
                     let mut d = open(&dir, true);
-                    let r = d.recovered.take().unwrap();
+                    let r = d.recovered.clone().unwrap();
                     d.begin_batch(r.input_len, r.fingerprint, &r.stamp);
                     put_all(&mut d, &lines()[..k / 2]);
                     drop(d);
