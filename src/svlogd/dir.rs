@@ -454,16 +454,10 @@ mod tests {
 
     /// Rotated files oldest first, then `current`.
     fn logged(dir: &std::path::Path) -> Vec<u8> {
-        let mut names: Vec<String> = fs::read_dir(dir)
+        crate::status::logs::files::log_files(dir)
             .unwrap()
-            .filter_map(|e| e.unwrap().file_name().into_string().ok())
-            .filter(|n| n.starts_with('@'))
-            .collect();
-        names.sort();
-        names.push("current".into());
-        names
             .iter()
-            .flat_map(|n| fs::read(dir.join(n)).unwrap_or_default())
+            .flat_map(|f| fs::read(f).unwrap())
             .collect()
     }
 
