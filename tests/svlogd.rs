@@ -510,17 +510,7 @@ fn killed_during_rotations(
             w.write_all(l).unwrap();
         }
     });
-    let start = || {
-        let mut c = command(Imp::Embedded, "svlogd");
-        c.args(args)
-            .arg(&dir)
-            .stdin(Stdio::from(r.try_clone().unwrap()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let child = c.spawn().unwrap();
-        let guard = GroupGuard(child.id() as i32);
-        (child, guard)
-    };
+    let start = || logger_on(&r, args, &dir);
     let files = || rotated(&dir).len();
     let steps = [1, 3, 0, 2, 7, 1, 13, 0, 4, 1, 21, 2, 0, 5, 1, 9];
     let mut done = 0;
@@ -531,13 +521,12 @@ fn killed_during_rotations(
         if wait_for(LIMIT, || (files() >= before + step).then_some(())).is_none() {
             break; // everything is logged
         }
-        let (child, guard) = &mut logger;
-        let pid = child.id() as i32;
+        let pid = logger.pid();
         // Our own child, not reaped yet: the pid cannot have been reused.
-        assert!(pid > 1 && child.try_wait().unwrap().is_none());
+        assert!(pid > 1 && logger.child.try_wait().unwrap().is_none());
         kill(Pid::from_raw(pid), Signal::SIGKILL).unwrap();
-        child.wait().unwrap();
-        guard.0 = 0; // reaped: its group id may be reused, so the guard must not signal it
+        logger.child.wait().unwrap();
+        logger.guard.0 = 0; // reaped: its group id may be reused, so the guard must not signal it
         done += 1;
         logger = start();
     }
@@ -548,11 +537,9 @@ fn killed_during_rotations(
     .expect("the logger drains the pipe");
     writer.join().unwrap();
     drop(r);
-    let code = wait_for(Duration::from_secs(60), || {
-        logger.0.try_wait().unwrap().map(|s| s.code())
-    });
-    assert_eq!(code, Some(Some(0)), "the last logger exits 0 at EOF");
-    logger.1 .0 = 0; // reaped: disarmed in place (replacing it would drop the armed guard)
+    let code = logger.wait_exit(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "the last logger exits 0 at EOF");
+    logger.guard.0 = 0; // reaped: disarmed in place (replacing it would drop the armed guard)
     let got = content(&dir);
     let names = rotated(&dir);
     let (lost, dup, torn, disorder) = tally(&got, count, len);
