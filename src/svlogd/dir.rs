@@ -551,23 +551,32 @@ mod tests {
         }
     }
 
-    /// Killed inside a rotation: after the record says so but before the rename, and after
-    /// the rename but before the new `current` exists.
+    /// A logger of `setup("s1000…")`'s dir killed inside a rotation of its batch: after the
+    /// record says so but before the rename, or (`renamed`) after the rename but before the
+    /// new `current` exists. (`s1000` with `linemax` 1000 rotates after every line, so the
+    /// batch's earlier lines are in rotated files and its output in `current` starts at 0.)
+    fn kill_inside_a_rotation(dir: &std::path::Path, renamed: bool) {
+        let mut d = open(dir, false);
+        // setup's logger left `current` unsealed: it became a `.u`, this one is empty.
+        assert_eq!(d.size, 0);
+        d.begin_batch(1, 2, STAMP);
+        put_all(&mut d, &lines()[..3]);
+        d.flush();
+        d.seal_current();
+        d.journal_rotating();
+        if renamed {
+            let to = dir.join(format!("{}.s", unique_stem(dir)));
+            fs::rename(dir.join("current"), to).unwrap();
+        }
+        drop(d);
+    }
+
+    /// Killed inside a rotation, before and after the rename.
     #[test]
     fn kill_around_the_rename_of_a_rotation() {
         for renamed in [false, true] {
             let (_t, dir, want) = setup("s1000\nn0\npp \n");
-            let mut d = open(&dir, false);
-            d.begin_batch(1, 2, STAMP);
-            put_all(&mut d, &lines()[..3]);
-            d.flush();
-            d.seal_current();
-            d.journal_rotating();
-            if renamed {
-                let to = dir.join(format!("{}.s", unique_stem(&dir)));
-                fs::rename(dir.join("current"), to).unwrap();
-            }
-            drop(d);
+            kill_inside_a_rotation(&dir, renamed);
             replay(&dir, true);
             assert_eq!(logged(&dir), want, "renamed {renamed}");
         }
@@ -594,30 +603,17 @@ mod tests {
         }
     }
 
-    /// A batch killed inside a rotation (before and after the rename; `s1000` with `linemax`
-    /// 1000 rotates after every line, so its earlier lines are in rotated files and its output
-    /// in `current` starts at 0); its successor is killed after each disk step of the
-    /// recovery. The cut back to 0 empties `current`, which a `rotating` record reads as
-    /// "renamed": the record must be resolved before the cut, or the next logger drops output
-    /// bytes no rotated file holds.
+    /// A batch killed inside a rotation (before and after the rename), its successor killed
+    /// after each disk step of the recovery. The batch's output in `current` starts at 0, so
+    /// the cut empties `current`, which a `rotating` record reads as "renamed": the record
+    /// must be resolved before the cut, or the next logger drops output bytes no rotated file
+    /// holds.
     #[test]
     fn kill_inside_the_recovery_of_a_rotating_batch() {
         for renamed in [false, true] {
             for k in 0..4 {
                 let (_t, dir, want) = setup("s1000\nn0\npp \n");
-                let mut d = open(&dir, false);
-                // setup's logger left `current` unsealed: it became a `.u`, this one is empty.
-                assert_eq!(d.size, 0);
-                d.begin_batch(1, 2, STAMP);
-                put_all(&mut d, &lines()[..3]);
-                d.flush();
-                d.seal_current();
-                d.journal_rotating();
-                if renamed {
-                    let to = dir.join(format!("{}.s", unique_stem(&dir)));
-                    fs::rename(dir.join("current"), to).unwrap();
-                }
-                drop(d);
+                kill_inside_a_rotation(&dir, renamed);
                 open_killed_at(&dir, k);
                 let recorded = fs::metadata(dir.join("lock")).unwrap().len() > 0;
                 replay(&dir, recorded);
