@@ -329,7 +329,7 @@ fn status_bytes_and_stat_equal_debians() {
 /// Waits until runsv has read every byte written to `svc/supervise/control` (FIONREAD on a
 /// non-blocking reader only peeks; it takes nothing).
 fn consumed(svc: &Path) {
-    use std::os::fd::AsRawFd;
+    use std::os::fd::AsFd;
     use std::os::unix::fs::OpenOptionsExt;
     let peek = std::fs::OpenOptions::new()
         .read(true)
@@ -337,10 +337,7 @@ fn consumed(svc: &Path) {
         .open(svc.join("supervise/control"))
         .unwrap();
     let done = crate::support::wait_for(DEADLINE, || {
-        let mut n: libc::c_int = 0;
-        // SAFETY: FIONREAD writes one c_int through the valid pointer; the fd is open.
-        let rc = unsafe { libc::ioctl(peek.as_raw_fd(), libc::FIONREAD, &mut n) };
-        (rc == 0 && n == 0).then_some(())
+        (crate::support::unread(peek.as_fd()) == Some(0)).then_some(())
     });
     assert!(done.is_some(), "runsv never read its control FIFO");
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
-use crate::support::proc::{command, debian_runit, script, start_runsv, Imp};
+use crate::support::proc::{command, debian_runit, script, start_runsv, Imp, Running};
 use crate::support::svlogd::{content, log_run, logger_pid, mask, rotated, rotated_name, run, sh};
 use crate::support::{wait_for, GroupGuard};
 
@@ -510,17 +510,7 @@ fn killed_during_rotations(
             w.write_all(l).unwrap();
         }
     });
-    let start = || {
-        let mut c = command(Imp::Embedded, "svlogd");
-        c.args(args)
-            .arg(&dir)
-            .stdin(Stdio::from(r.try_clone().unwrap()))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let child = c.spawn().unwrap();
-        let guard = GroupGuard(child.id() as i32);
-        (child, guard)
-    };
+    let start = || logger_on(&r, args, &dir);
     let files = || rotated(&dir).len();
     let steps = [1, 3, 0, 2, 7, 1, 13, 0, 4, 1, 21, 2, 0, 5, 1, 9];
     let mut done = 0;
@@ -531,13 +521,12 @@ fn killed_during_rotations(
         if wait_for(LIMIT, || (files() >= before + step).then_some(())).is_none() {
             break; // everything is logged
         }
-        let (child, guard) = &mut logger;
-        let pid = child.id() as i32;
+        let pid = logger.pid();
         // Our own child, not reaped yet: the pid cannot have been reused.
-        assert!(pid > 1 && child.try_wait().unwrap().is_none());
+        assert!(pid > 1 && logger.child.try_wait().unwrap().is_none());
         kill(Pid::from_raw(pid), Signal::SIGKILL).unwrap();
-        child.wait().unwrap();
-        guard.0 = 0; // reaped: its group id may be reused, so the guard must not signal it
+        logger.child.wait().unwrap();
+        logger.guard.0 = 0; // reaped: its group id may be reused, so the guard must not signal it
         done += 1;
         logger = start();
     }
@@ -548,11 +537,9 @@ fn killed_during_rotations(
     .expect("the logger drains the pipe");
     writer.join().unwrap();
     drop(r);
-    let code = wait_for(Duration::from_secs(60), || {
-        logger.0.try_wait().unwrap().map(|s| s.code())
-    });
-    assert_eq!(code, Some(Some(0)), "the last logger exits 0 at EOF");
-    logger.1 .0 = 0; // reaped: disarmed in place (replacing it would drop the armed guard)
+    let code = logger.wait_exit(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "the last logger exits 0 at EOF");
+    logger.guard.0 = 0; // reaped: disarmed in place (replacing it would drop the armed guard)
     let got = content(&dir);
     let names = rotated(&dir);
     let (lost, dup, torn, disorder) = tally(&got, count, len);
@@ -597,4 +584,116 @@ fn small_s_logger_killed_repeatedly_logs_each_line_once() {
 #[test]
 fn lines_longer_than_s_logger_killed_repeatedly_logs_each_line_once() {
     killed_during_rotations(&[], "s100\nn0\n", 1200, |i| 101 + i * 53 % 250, 16);
+}
+
+/// The embedded `svlogd ARGS DIR` reading the pipe whose read end `r` the test keeps, so the
+/// pipe and its unread bytes outlive the logger (stdout and stderr discarded).
+fn logger_on(r: &std::os::fd::OwnedFd, args: &[&str], dir: &Path) -> Running {
+    let mut c = command(Imp::Embedded, "svlogd");
+    c.args(args)
+        .arg(dir)
+        .stdin(Stdio::from(r.try_clone().unwrap()))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let child = c.spawn().unwrap();
+    let guard = GroupGuard(child.id() as i32);
+    Running { child, guard }
+}
+
+/// A record of an older runitctl has three fields and no timestamp: a `-t` logger replaying
+/// it stamps the replayed lines now (reusing the record's empty stamp left them bare). The
+/// killed logger's torn output after the recorded size is cut off, which shows the record was
+/// honoured.
+#[test]
+fn an_older_stampless_record_is_replayed_with_a_timestamp() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("current"), "old\ntorn").unwrap();
+    let batch = b"one\ntwo\n";
+    let fp = runitctl::svlogd::journal::fingerprint(batch);
+    let record = format!("svlogd-pending 4 {} {fp:016x}\n", batch.len());
+    std::fs::write(dir.join("lock"), record).unwrap();
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+    let mut w = std::fs::File::from(w);
+    w.write_all(&[&batch[..], b"three\n"].concat()).unwrap();
+    drop(w); // the logger replays, logs the rest and exits at EOF
+    let mut l = logger_on(&r, &["-t"], &dir);
+    assert_eq!(l.wait_exit(LIMIT), Some(0));
+    l.guard.0 = 0; // reaped: its group id may be reused
+    let text = String::from_utf8(content(&dir)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text:?}");
+    assert_eq!(lines[0], "old", "cut back to the recorded size");
+    for (line, want) in lines[1..].iter().zip(["one", "two", "three"]) {
+        let b = line.as_bytes();
+        let stamped = b.len() > 26
+            && b[0] == b'@'
+            && b[1..25].iter().all(u8::is_ascii_hexdigit)
+            && b[25] == b' ';
+        assert!(
+            stamped && line[26..] == *want,
+            "{line:?}: not a stamped {want:?}"
+        );
+    }
+    let lock = std::fs::metadata(dir.join("lock")).unwrap();
+    assert_eq!(lock.len(), 0, "record cleared");
+}
+
+/// A line longer than `s` whose first part the logger consumed in an earlier read (a line
+/// written in two writes): the batch that completes it is journalled for that line alone. The
+/// logger is killed right after a rotation inside the line (its `!` processor kills it once;
+/// the next rotation waits for the processor), so the record's skip counts output bytes of
+/// the line's consumed part. The successor's replay drops at most that line's rest: the
+/// lines after it in the batch survive, whole and once (a skip over the whole batch dropped
+/// them). The line itself may be torn, the documented window.
+#[test]
+fn killed_inside_a_line_begun_in_consumed_input_keeps_the_later_lines() {
+    use std::os::fd::AsFd;
+    use std::os::unix::process::ExitStatusExt;
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    // The first processor run (the first rotation) kills its svlogd and fails; later ones copy.
+    let processor = "if mkdir ../killed 2>/dev/null; then \
+                     [ \"$PPID\" -gt 1 ] && kill -KILL \"$PPID\"; exit 1; fi; exec cat";
+    std::fs::write(dir.join("config"), format!("s40\nn0\n!{processor}\n")).unwrap();
+    let head = vec![b'x'; 100]; // no newline: consumed, then held until the line completes
+    let tail = b"yy\n";
+    let later = b"line 1\nline 2\nline 3\n";
+    let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap();
+    let mut w = std::fs::File::from(w);
+    let mut first = logger_on(&r, &[], &dir);
+    w.write_all(&head).unwrap();
+    wait_for(LIMIT, || {
+        (crate::support::unread(r.as_fd()) == Some(0)).then_some(())
+    })
+    .expect("the line's first part consumed");
+    // One write: the rest of the line and the later lines arrive in one batch.
+    w.write_all(&[&tail[..], later].concat()).unwrap();
+    let status = wait_for(LIMIT, || first.child.try_wait().unwrap()).expect("the logger ends");
+    first.guard.0 = 0; // reaped: its group id may be reused
+    assert_eq!(status.signal(), Some(9), "killed by its processor");
+    let lock = std::fs::File::open(dir.join("lock")).unwrap();
+    let record = runitctl::svlogd::journal::read(&lock).expect("a batch in flight");
+    assert_eq!(
+        (record.skip, record.rotating),
+        (40, None),
+        "killed after a rotation"
+    );
+    drop(w); // the successor replays, logs the rest and exits at EOF
+    let mut next = logger_on(&r, &[], &dir);
+    assert_eq!(next.wait_exit(LIMIT), Some(0));
+    next.guard.0 = 0;
+    let mut got = Vec::new();
+    for f in runitctl::status::logs::files::log_files(&dir).unwrap() {
+        got.extend(std::fs::read(f).unwrap());
+    }
+    let line = [&head[..], tail].concat();
+    let torn = got.len().saturating_sub(later.len());
+    assert!(
+        got.ends_with(later) && line.starts_with(&got[..torn]),
+        "the lines after the rotated one must survive: got {:?}",
+        String::from_utf8_lossy(&got)
+    );
 }

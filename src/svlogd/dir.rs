@@ -54,14 +54,14 @@ pub struct LogDir {
     /// When the `t` directive next rotates.
     pub deadline: Option<Instant>,
     pub udp: Option<Udp>,
-    /// The batch in flight, as journalled in `lock`.
+    /// The batch in flight, as journalled in `lock`. Its output so far, dropped bytes
+    /// included, is `skip - self.skip + size - size_before`.
     batch: Option<Pending>,
-    /// Output bytes of the batch so far, dropped ones included.
-    out: u64,
-    /// Output bytes of the next batch to drop: a killed predecessor's replayed batch had
+    /// Output bytes of the batch in flight still to drop: a replay's killed predecessor had
     /// already put them in rotated files.
     skip: u64,
-    /// The killed predecessor's batch to replay (its input is still unread), if any.
+    /// The killed predecessor's batch to replay (its input is still unread), if any, until the
+    /// replay's [`LogDir::begin_batch`] takes it.
     pub recovered: Option<Pending>,
 }
 
@@ -119,10 +119,16 @@ impl LogDir {
                 if was_rotating {
                     let _ = journal::begin(&lock, &resolved);
                 }
+                if killed_here() {
+                    return None;
+                }
                 if let Ok(f) = OpenOptions::new().write(true).open(&current) {
                     if f.metadata().is_ok_and(|m| m.len() > keep) {
                         let _ = f.set_len(keep);
                     }
+                }
+                if killed_here() {
+                    return None;
                 }
                 recovered = Some(resolved);
             }
@@ -134,6 +140,9 @@ impl LogDir {
                 _ => {
                     let _ = journal::clear(&lock);
                 }
+            }
+            if killed_here() {
+                return None;
             }
         }
         if let Ok(m) = fs::metadata(&current) {
@@ -177,8 +186,7 @@ impl LogDir {
             deadline,
             udp,
             batch: None,
-            out: 0,
-            skip: recovered.as_ref().map_or(0, |r| r.skip),
+            skip: 0,
             recovered,
         })
     }
@@ -210,13 +218,11 @@ impl LogDir {
         // A replay drops what its killed predecessor already put in rotated files.
         let skip = self.skip.min(total);
         self.skip -= skip;
-        self.out += skip;
         if skip == 0 && (max == 0 || (self.size < max && self.size + total <= max)) {
             for p in parts {
                 self.pending.extend_from_slice(p);
             }
             self.size += total;
-            self.out += total;
         } else {
             // runit caps each write at the room left and rotates when `current` is full.
             let joined = parts.concat();
@@ -229,7 +235,6 @@ impl LogDir {
                 let n = (rest.len() as u64).min(room) as usize;
                 self.pending.extend_from_slice(&rest[..n]);
                 self.size += n as u64;
-                self.out += n as u64;
                 rest = &rest[n..];
             }
         }
@@ -282,9 +287,10 @@ impl LogDir {
         self.pending.clear();
     }
 
-    /// Journals the batch about to be written (see [`journal`]).
+    /// Journals the batch about to be written (see [`journal`]). A replay's batch takes the
+    /// recovered record: its first `skip` output bytes are dropped.
     pub fn begin_batch(&mut self, input_len: u64, fingerprint: u64, stamp: &[u8]) {
-        self.out = 0;
+        self.skip = self.recovered.take().map_or(0, |r| r.skip);
         self.batch = Some(Pending {
             size_before: self.size,
             input_len,
@@ -302,7 +308,6 @@ impl LogDir {
             let _ = journal::clear(&self.lock);
         }
         self.skip = 0;
-        self.out = 0;
     }
 
     /// Rewrites the record of the batch in flight, if any.
@@ -317,15 +322,20 @@ impl LogDir {
     /// rename and the new `current` happen before a kill.
     pub(super) fn journal_rotating(&mut self) {
         if let Some(p) = &mut self.batch {
-            p.rotating = Some(self.out);
+            p.rotating = Some(p.skip - self.skip + self.size - p.size_before);
         }
         self.journal();
     }
 
-    /// After that rotation: the new, empty `current` holds the batch's output after `out`.
+    /// After that rotation: the new, empty `current` holds the batch's output after what the
+    /// renamed file holds.
     pub(super) fn journal_rotated(&mut self) {
+        // A batch writes (and so rotates) only once its drop is done: `skip` stays its output.
+        debug_assert_eq!(self.skip, 0);
         if let Some(p) = &mut self.batch {
-            (p.size_before, p.skip, p.rotating) = (0, self.out, None);
+            if let Some(out) = p.rotating.take() {
+                (p.size_before, p.skip) = (0, out);
+            }
         }
         self.journal();
     }
@@ -360,6 +370,27 @@ impl LogDir {
             self.processor = None;
         }
     }
+}
+
+/// A simulated SIGKILL between two disk steps of the recovery in [`LogDir::open`]: never
+/// outside the unit tests, which pick the step (see `tests::CRASH_AT`).
+#[cfg(not(test))]
+fn killed_here() -> bool {
+    false
+}
+
+#[cfg(test)]
+fn killed_here() -> bool {
+    tests::CRASH_AT.with(|c| match c.get() {
+        Some(0) => {
+            c.set(None);
+            true
+        }
+        n => {
+            c.set(n.map(|n| n - 1));
+            false
+        }
+    })
 }
 
 /// `lock`, mode 0600, held with a non-blocking exclusive flock (kept empty except while a
@@ -415,18 +446,18 @@ mod tests {
 
     const STAMP: &[u8] = b"@400000006b048aed383ad238 ";
 
+    thread_local! {
+        /// `Some(k)`: the next [`LogDir::open`] on this thread is killed at its recovery's
+        /// k-th step boundary (0 = after its first disk step); cleared when it fires.
+        pub(super) static CRASH_AT: std::cell::Cell<Option<u32>> = const { std::cell::Cell::new(None) };
+    }
+
     /// Rotated files oldest first, then `current`.
     fn logged(dir: &std::path::Path) -> Vec<u8> {
-        let mut names: Vec<String> = fs::read_dir(dir)
+        crate::status::logs::files::log_files(dir)
             .unwrap()
-            .filter_map(|e| e.unwrap().file_name().into_string().ok())
-            .filter(|n| n.starts_with('@'))
-            .collect();
-        names.sort();
-        names.push("current".into());
-        names
             .iter()
-            .flat_map(|n| fs::read(dir.join(n)).unwrap_or_default())
+            .flat_map(|f| fs::read(f).unwrap())
             .collect()
     }
 
@@ -475,11 +506,16 @@ mod tests {
     }
 
     /// The successor: recovers, replays the whole batch with the recorded stamp, commits.
-    fn replay(dir: &std::path::Path) {
+    /// `recorded`: whether a record of the batch must be left (a recovery that found none of
+    /// the batch in rotated files clears it; the unread input is then simply logged).
+    fn replay(dir: &std::path::Path, recorded: bool) {
         let mut d = open(dir, true);
-        let r = d.recovered.take().expect("a record of the unread batch");
-        assert_eq!(r.stamp, STAMP);
-        d.begin_batch(r.input_len, r.fingerprint, &r.stamp);
+        let r = d.recovered.as_ref();
+        assert_eq!(r.is_some(), recorded, "a record of the unread batch");
+        if let Some(r) = r {
+            assert_eq!(r.stamp, STAMP);
+        }
+        d.begin_batch(1, 2, STAMP);
         put_all(&mut d, &lines());
         d.flush();
         d.end_batch();
@@ -504,36 +540,85 @@ mod tests {
                 drop(d); // SIGKILL: pending output is lost, the record stays
                 if twice {
                     let mut d = open(&dir, true);
-                    let r = d.recovered.take().unwrap();
+                    let r = d.recovered.clone().unwrap();
                     d.begin_batch(r.input_len, r.fingerprint, &r.stamp);
                     put_all(&mut d, &lines()[..k / 2]);
                     drop(d);
                 }
-                replay(&dir);
+                replay(&dir, true);
                 assert_eq!(logged(&dir), want, "killed after line {k}, twice {twice}");
             }
         }
     }
 
-    /// Killed inside a rotation: after the record says so but before the rename, and after
-    /// the rename but before the new `current` exists.
+    /// A logger of `setup("s1000…")`'s dir killed inside a rotation of its batch: after the
+    /// record says so but before the rename, or (`renamed`) after the rename but before the
+    /// new `current` exists. (`s1000` with `linemax` 1000 rotates after every line, so the
+    /// batch's earlier lines are in rotated files and its output in `current` starts at 0.)
+    fn kill_inside_a_rotation(dir: &std::path::Path, renamed: bool) {
+        let mut d = open(dir, false);
+        // setup's logger left `current` unsealed: it became a `.u`, this one is empty.
+        assert_eq!(d.size, 0);
+        d.begin_batch(1, 2, STAMP);
+        put_all(&mut d, &lines()[..3]);
+        d.flush();
+        d.seal_current();
+        d.journal_rotating();
+        if renamed {
+            let to = dir.join(format!("{}.s", unique_stem(dir)));
+            fs::rename(dir.join("current"), to).unwrap();
+        }
+        drop(d);
+    }
+
+    /// Killed inside a rotation, before and after the rename.
     #[test]
     fn kill_around_the_rename_of_a_rotation() {
         for renamed in [false, true] {
             let (_t, dir, want) = setup("s1000\nn0\npp \n");
-            let mut d = open(&dir, false);
-            d.begin_batch(1, 2, STAMP);
-            put_all(&mut d, &lines()[..3]);
-            d.flush();
-            d.seal_current();
-            d.journal_rotating();
-            if renamed {
-                let to = dir.join(format!("{}.s", unique_stem(&dir)));
-                fs::rename(dir.join("current"), to).unwrap();
-            }
-            drop(d);
-            replay(&dir);
+            kill_inside_a_rotation(&dir, renamed);
+            replay(&dir, true);
             assert_eq!(logged(&dir), want, "renamed {renamed}");
+        }
+    }
+
+    /// A successor opens `dir` (the batch's input unread) and is killed at step boundary `k`
+    /// of its recovery, or, when the recovery has fewer, once open (before its replay).
+    fn open_killed_at(dir: &std::path::Path, k: u32) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            CRASH_AT.with(|c| c.set(Some(k)));
+            let opened = LogDir::open(dir.to_str().unwrap(), 1000, &mut |_| true);
+            let fired = CRASH_AT.with(|c| c.replace(None)).is_none();
+            if fired || opened.is_some() {
+                return;
+            }
+            // Not opened and not killed: the lock was still taken (see `open`).
+            assert!(
+                Instant::now() < deadline,
+                "{}: lock never free",
+                dir.display()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// A batch killed inside a rotation (before and after the rename), its successor killed
+    /// after each disk step of the recovery. The batch's output in `current` starts at 0, so
+    /// the cut empties `current`, which a `rotating` record reads as "renamed": the record
+    /// must be resolved before the cut, or the next logger drops output bytes no rotated file
+    /// holds.
+    #[test]
+    fn kill_inside_the_recovery_of_a_rotating_batch() {
+        for renamed in [false, true] {
+            for k in 0..4 {
+                let (_t, dir, want) = setup("s1000\nn0\npp \n");
+                kill_inside_a_rotation(&dir, renamed);
+                open_killed_at(&dir, k);
+                let recorded = fs::metadata(dir.join("lock")).unwrap().len() > 0;
+                replay(&dir, recorded);
+                assert_eq!(logged(&dir), want, "renamed {renamed}, killed at step {k}");
+            }
         }
     }
 }

@@ -46,12 +46,24 @@ impl Pending {
     }
 
     fn encode(&self) -> String {
-        let rotating = self.rotating.map_or_else(|| "-".into(), |n| n.to_string());
-        let stamp: String = self.stamp.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "{TAG} {} {} {:016x} {} {rotating} -{stamp}\n",
+        use std::fmt::Write;
+        let mut line = format!(
+            "{TAG} {} {} {:016x} {} ",
             self.size_before, self.input_len, self.fingerprint, self.skip
-        )
+        );
+        // Writing to a String cannot fail.
+        let _ = match self.rotating {
+            Some(n) => write!(line, "{n} -"),
+            None => write!(line, "- -"),
+        };
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        line.reserve(2 * self.stamp.len() + 1);
+        for &b in &self.stamp {
+            line.push(char::from(HEX[usize::from(b >> 4)]));
+            line.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        line.push('\n');
+        line
     }
 
     /// Decodes the first line (a rewritten record may leave a longer one's tail after it).
@@ -148,6 +160,25 @@ mod tests {
         clear(&t).unwrap();
         assert_eq!(read(&t), None);
         assert_ne!(fingerprint(b"abc\n"), fingerprint(b"abd\n"));
+    }
+
+    /// The text on disk, byte for byte (a successor of another build must read it).
+    #[test]
+    fn record_text() {
+        let mut p = Pending {
+            size_before: 1,
+            input_len: 2,
+            fingerprint: 255,
+            skip: 3,
+            rotating: Some(4),
+            stamp: b"@a ".to_vec(),
+        };
+        assert_eq!(
+            p.encode(),
+            "svlogd-pending 1 2 00000000000000ff 3 4 -406120\n"
+        );
+        (p.rotating, p.stamp) = (None, Vec::new());
+        assert_eq!(p.encode(), "svlogd-pending 1 2 00000000000000ff 3 - -\n");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use nix::sys::signal::Signal;
 use super::args::Opts;
 use super::dir::LogDir;
 use super::input::{Input, Peek};
-use super::journal::{fingerprint, Pending};
+use super::journal::fingerprint;
 use super::lines::{find, rfind, Emitter};
 use super::{msg, stamp};
 use crate::sys::signals::Signals;
@@ -32,8 +32,6 @@ struct Logger<'a> {
     cont: Option<Vec<bool>>,
     term: bool,
     eof: bool,
-    /// A killed predecessor's journalled batch, still unread: the next batch replays it.
-    replay: Option<Pending>,
 }
 
 /// Runs svlogd; returns the exit code.
@@ -63,7 +61,6 @@ pub fn run(opts: &Opts) -> i32 {
         cont: None,
         term: false,
         eof: false,
-        replay: None,
     };
     if !lg.open_all() {
         return 111;
@@ -102,7 +99,6 @@ impl Logger<'_> {
             msg::fatal("no functional log directories.", None);
             return false;
         }
-        self.replay = self.dirs.iter_mut().find_map(|d| d.recovered.take());
         true
     }
 
@@ -191,18 +187,18 @@ impl Logger<'_> {
             }
         };
         // A replay covers exactly the journalled input and reuses its timestamp, so it writes
-        // the bytes its predecessor wrote (see [`super::journal`]).
-        let replay = self.replay.take();
-        let stamp = match &replay {
+        // the bytes its predecessor wrote (see [`super::journal`]). The dirs keep the record
+        // until the replay's `begin_batch` takes it (its input ends with a newline).
+        let replay = self.dirs.iter().find_map(|d| d.recovered.as_ref());
+        let stamp = match replay {
             // A record of an older runitctl has no stamp: stamp its replay now.
             Some(r) if !r.stamp.is_empty() => r.stamp.clone(),
             _ => stamp::format(self.opts.stamp, SystemTime::now()),
         };
+        let limit = replay.map(|r| r.input_len as usize);
         let mut em = Emitter::new(self.opts);
         let buf = std::mem::take(&mut self.buf);
-        let seen = replay.map_or(buf.len(), |r| {
-            buf.len().min(base.saturating_add(r.input_len as usize))
-        });
+        let seen = limit.map_or(buf.len(), |n| buf.len().min(base.saturating_add(n)));
         match rfind(b'\n', &buf[base..seen]) {
             None => {
                 self.consume(n);

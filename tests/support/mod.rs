@@ -88,6 +88,16 @@ pub fn traps(pid: u32, sig: nix::sys::signal::Signal) -> bool {
         .any(|mask| mask & bit != 0)
 }
 
+/// Bytes waiting unread in the pipe or FIFO `fd` (FIONREAD only peeks; it takes nothing), or
+/// None when the ioctl fails.
+pub fn unread(fd: std::os::fd::BorrowedFd) -> Option<usize> {
+    use std::os::fd::AsRawFd;
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the valid pointer; the fd is borrowed, so open.
+    let rc = unsafe { libc::ioctl(fd.as_raw_fd(), libc::FIONREAD, &mut n) };
+    (rc == 0).then_some(n as usize)
+}
+
 /// Kills a process group on drop (a test that panics leaves nothing behind).
 /// Only ever signals a verified group id > 1.
 pub struct GroupGuard(pub i32);
