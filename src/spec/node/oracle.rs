@@ -238,4 +238,32 @@ mod tests {
         }
         assert!(files >= 40, "only {files} YAML files found");
     }
+
+    #[test]
+    #[ignore = "a measurement, not a test: cargo test --release --lib -- --ignored --nocapture parse_timing"]
+    fn parse_timing() {
+        let mut flow = String::from("project: bench\nservices:\n");
+        let mut block = String::from(
+            "project: bench\ndefaults: &d\n  stop_timeout: 7\n  env: &e\n    A: b\nservices:\n",
+        );
+        for i in 0..1000 {
+            flow += &format!("  svc-{i:04}: {{ run: exec sleep 100000, log: false }}\n");
+            block += &format!(
+                "  svc-{i:04}:\n    <<: *d\n    run: exec sleep 100000\n    umask: 022\n    \
+                 env:\n      <<: *e\n      PORT: \"{i}\"\n      VERSION: 1.10\n"
+            );
+        }
+        for (name, src) in [("flow", &flow), ("block", &block)] {
+            let time = |f: fn(&str) -> Result<Node, SyntaxError>| {
+                let runs = 50;
+                let start = std::time::Instant::now();
+                for _ in 0..runs {
+                    f(src).unwrap();
+                }
+                start.elapsed() / runs
+            };
+            let (events, marked) = (time(super::super::parse), time(parse));
+            println!("{name}, 1000 services: events {events:?}, MarkedYaml {marked:?} per parse");
+        }
+    }
 }
