@@ -1,6 +1,11 @@
 //! Duplicate keys in one mapping, found as saphyr's loader finds them: keys are equal by
 //! resolved value (`1` and `0x1` are the same key, `1` and `"1"` are not) and by tag, wherever
 //! they stand.
+//!
+//! One difference: a key that is itself a mapping or list is compared as built (merge keys
+//! merged, tags and values that cannot be read inside it unseen), where saphyr compared it as
+//! written. Such a key is an error anyway ("a key must be a name"); only which error is
+//! reported can differ.
 
 use super::{Node, ScalarKind, Value};
 use saphyr::parse_core_schema_fp;

@@ -81,6 +81,8 @@ fn convert(src: &Source, n: &MarkedYaml) -> Result<Node, SyntaxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use saphyr::{Yaml, YamlLoader};
+    use saphyr_parser::Parser;
     use std::path::Path;
 
     /// Documents that exercise what the builder must keep: every scalar kind and style,
@@ -237,6 +239,88 @@ mod tests {
             }
         }
         assert!(files >= 40, "only {files} YAML files found");
+    }
+
+    /// Whether a mapping in `src` has a mapping or list as a key: [`super::super::keys`] finds
+    /// such keys equal by their built nodes, which saphyr did not (tags, merge keys and values
+    /// that cannot be read inside them), so the two may report different errors.
+    fn has_collection_key(src: &str) -> bool {
+        fn collection(y: &Yaml) -> bool {
+            match y {
+                Yaml::Tagged(_, inner) => collection(inner),
+                _ => y.is_sequence() || y.is_mapping(),
+            }
+        }
+        fn walk(y: &Yaml) -> bool {
+            match y {
+                Yaml::Mapping(m) => m.iter().any(|(k, v)| collection(k) || walk(k) || walk(v)),
+                Yaml::Sequence(items) => items.iter().any(walk),
+                Yaml::Tagged(_, inner) => walk(inner),
+                _ => false,
+            }
+        }
+        let mut loader = YamlLoader::<Yaml>::default();
+        loader.allow_duplicate_keys(true);
+        let parsed = Parser::new_from_str(src).load(&mut loader, true);
+        parsed.is_ok() && loader.into_documents().iter().any(walk)
+    }
+
+    /// Mutants of the repository's fixtures and of [`CASES`]: tokens that make anchors,
+    /// aliases, tags, merges and syntax errors inserted anywhere, lines dropped or doubled.
+    #[test]
+    fn mutated_documents_load_alike() {
+        const TOKENS: &[&str] = &[
+            "&a ", "&b ", "*a", "*b", "!!int ", "!!str ", "!x ", "<<: *a\n", "<<: ", "- ", ": ",
+            "? ", "{", "}", "[", "]", ", ", "\n", "  ", "---\n", "\"", "'", "#", "|\n", "~", "0x1",
+            "1.5", "é",
+        ];
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut docs: Vec<String> = CASES.iter().map(|c| c.to_string()).collect();
+        for dir in ["fixtures/golden", "fixtures/bad"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let path = entry.unwrap().into_path();
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    docs.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let mutants = std::env::var("NODE_MUTANTS").map_or(20, |n| n.parse().unwrap());
+        for doc in &docs {
+            for _ in 0..mutants {
+                let mut m = doc.clone();
+                for _ in 0..1 + next(3) {
+                    let mut lines: Vec<&str> = m.split_inclusive('\n').collect();
+                    let line = next(lines.len());
+                    m = match next(4) {
+                        0 if !lines.is_empty() => {
+                            lines.remove(line);
+                            lines.concat()
+                        }
+                        1 if !lines.is_empty() => {
+                            lines.insert(line, lines[line]);
+                            lines.concat()
+                        }
+                        _ => {
+                            let at: Vec<usize> = (m.char_indices().map(|(i, _)| i))
+                                .chain([m.len()])
+                                .collect();
+                            let at = at[next(at.len())];
+                            format!("{}{}{}", &m[..at], TOKENS[next(TOKENS.len())], &m[at..])
+                        }
+                    };
+                }
+                if !has_collection_key(&m) {
+                    same(&m, "mutant");
+                }
+            }
+        }
     }
 
     #[test]
