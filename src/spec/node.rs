@@ -119,8 +119,12 @@ pub fn one_line(s: &str) -> String {
 
 /// Parses `src` into exactly one document's node tree. An empty document is a null scalar.
 pub fn parse(src: &str) -> Result<Node, SyntaxError> {
-    let root = events::build(&Source::new(src))?;
-    Ok(root.unwrap_or(Node {
+    Ok(events::build(&Source::new(src))?.unwrap_or_else(no_document))
+}
+
+/// What a text without a document (empty, or only comments) holds: null, at its start.
+fn no_document() -> Node {
+    Node {
         pos: Pos {
             line: 1,
             col: 1,
@@ -130,7 +134,7 @@ pub fn parse(src: &str) -> Result<Node, SyntaxError> {
             text: String::new(),
             kind: ScalarKind::Null,
         },
-    }))
+    }
 }
 
 /// The parser's error at its position; a duplicated key is named and underlined.

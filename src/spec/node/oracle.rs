@@ -2,7 +2,7 @@
 //! `MarkedYaml` loader, flattened into [`Node`]s. Tests only.
 
 use super::{
-    is_merge_key, merge_into, merge_sources, syntax_error, Node, Pos, ScalarKind, Source,
+    is_merge_key, merge_into, merge_sources, no_document, syntax_error, Node, ScalarKind, Source,
     SyntaxError, Value,
 };
 use saphyr::{LoadableYamlNode, MarkedYaml, Yaml, YamlData, YamlLoader};
@@ -15,17 +15,7 @@ fn parse(src: &str) -> Result<Node, SyntaxError> {
     let src = Source::new(src);
     let mut docs = docs.iter();
     let Some(first) = docs.next() else {
-        return Ok(Node {
-            pos: Pos {
-                line: 1,
-                col: 1,
-                width: 1,
-            },
-            value: Value::Scalar {
-                text: String::new(),
-                kind: ScalarKind::Null,
-            },
-        });
+        return Ok(no_document());
     };
     if let Some(second) = docs.next() {
         return Err(SyntaxError {
