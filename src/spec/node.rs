@@ -2,11 +2,20 @@
 //! value, and the raw text of every plain scalar.
 //!
 //! This is stage one of loading (the validator in [`super::validate`] is stage two). saphyr's
-//! `MarkedYaml` does the parsing; this module flattens it into a small tree the validator can walk
-//! without knowing saphyr, keeping plain scalars' source text so that `umask: 022` stays `"022"`
-//! and `VERSION: 1.10` stays `"1.10"`.
+//! parser reads the text; [`events`] builds the tree straight from its spanned events (no
+//! intermediate `MarkedYaml` with a hashed map per mapping), with saphyr's core-schema scalar
+//! resolution, and keeps plain scalars' source text so that `umask: 022` stays `"022"` and
+//! `VERSION: 1.10` stays `"1.10"`. Anchors, aliases and merge keys (`<<`) are resolved here, so
+//! the validator never sees them; a duplicate key, a second document and a tag other than YAML's
+//! own (`!!str`, `!!int`, … resolve the scalar) are errors.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+mod events;
+mod keys;
+#[cfg(test)]
+mod oracle;
+
+use saphyr::Scalar;
+use saphyr_parser::{ScanError, Span};
 
 /// Where a key or value is: 1-based line and column (in characters) and its width on that line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,7 +39,7 @@ pub enum ScalarKind {
 /// A node's content.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    /// Keys in document order (duplicates are rejected by the parser).
+    /// Keys in document order (duplicates are rejected while parsing).
     Map(Vec<(Node, Node)>),
     Seq(Vec<Node>),
     /// `text` is the string value (quoted or block scalars) or the source text (plain scalars).
@@ -110,33 +119,26 @@ pub fn one_line(s: &str) -> String {
 
 /// Parses `src` into exactly one document's node tree. An empty document is a null scalar.
 pub fn parse(src: &str) -> Result<Node, SyntaxError> {
-    let docs = MarkedYaml::load_from_str(src).map_err(|e| syntax_error(src, &e))?;
-    let src = Source::new(src);
-    let mut docs = docs.iter();
-    let Some(first) = docs.next() else {
-        return Ok(Node {
-            pos: Pos {
-                line: 1,
-                col: 1,
-                width: 1,
-            },
-            value: Value::Scalar {
-                text: String::new(),
-                kind: ScalarKind::Null,
-            },
-        });
-    };
-    if let Some(second) = docs.next() {
-        return Err(SyntaxError {
-            pos: src.pos(second),
-            message: "a spec holds exactly one YAML document; found a second one".into(),
-        });
+    Ok(events::build(&Source::new(src))?.unwrap_or_else(no_document))
+}
+
+/// What a text without a document (empty, or only comments) holds: null, at its start.
+fn no_document() -> Node {
+    Node {
+        pos: Pos {
+            line: 1,
+            col: 1,
+            width: 1,
+        },
+        value: Value::Scalar {
+            text: String::new(),
+            kind: ScalarKind::Null,
+        },
     }
-    src.convert(first)
 }
 
 /// The parser's error at its position; a duplicated key is named and underlined.
-fn syntax_error(src: &str, e: &saphyr::ScanError) -> SyntaxError {
+fn syntax_error(src: &str, e: &ScanError) -> SyntaxError {
     let (mut line, mut col) = (e.marker().line().max(1), e.marker().col() + 1);
     // At the end of input the parser points past the last line: show the last line instead.
     let lines = src.lines().count();
@@ -196,33 +198,54 @@ fn merge_sources(v: Node) -> Result<Vec<(Node, Node)>, SyntaxError> {
     }
 }
 
+/// Appends the entries merge keys brought that the mapping lacks: its own keys win, then earlier
+/// sources over later ones.
+fn merge_into(entries: &mut Vec<(Node, Node)>, merged: Vec<(Node, Node)>) {
+    for (k, v) in merged {
+        if !entries.iter().any(|(e, _)| e.text() == k.text()) {
+            entries.push((k, v));
+        }
+    }
+}
+
 /// Character-indexed access to the source (saphyr's markers count characters, not bytes).
 struct Source<'a> {
     text: &'a str,
-    /// Byte offset of each character, plus one for the end.
-    offsets: Vec<usize>,
+    /// Byte offset of each character, plus one for the end; `None` for ASCII text, where a
+    /// character's index is its byte offset.
+    offsets: Option<Vec<usize>>,
 }
 
 impl<'a> Source<'a> {
     fn new(text: &'a str) -> Source<'a> {
-        let mut offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        offsets.push(text.len());
+        let offsets = (!text.is_ascii()).then(|| {
+            let mut offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            offsets.push(text.len());
+            offsets
+        });
         Source { text, offsets }
     }
 
-    fn slice(&self, start: usize, end: usize) -> &'a str {
-        let last = self.offsets.len() - 1;
-        let (s, e) = (start.min(last), end.min(last));
-        &self.text[self.offsets[s]..self.offsets[e.max(s)]]
+    /// The byte offset of character `i` (the end of the text past its last character).
+    fn byte(&self, i: usize) -> usize {
+        match &self.offsets {
+            None => i.min(self.text.len()),
+            Some(offsets) => offsets[i.min(offsets.len() - 1)],
+        }
     }
 
-    fn pos(&self, n: &MarkedYaml) -> Pos {
-        let (s, e) = (n.span.start, n.span.end);
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        let s = self.byte(start);
+        &self.text[s..self.byte(end).max(s)]
+    }
+
+    fn pos(&self, span: Span) -> Pos {
+        let (s, e) = (span.start, span.end);
         let width = if e.line() == s.line() && e.col() > s.col() {
             e.col() - s.col()
         } else {
             // A block node or one that runs over lines: underline the rest of its first line.
-            let rest = self.slice(s.index(), self.offsets.len());
+            let rest = self.slice(s.index(), usize::MAX);
             rest.lines().next().unwrap_or("").trim_end().chars().count()
         };
         Pos {
@@ -232,174 +255,28 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn convert(&self, n: &MarkedYaml) -> Result<Node, SyntaxError> {
-        let pos = self.pos(n);
-        let value = match &n.data {
-            YamlData::Mapping(m) => {
-                let mut entries = Vec::with_capacity(m.len());
-                let mut merged = Vec::new();
-                for (k, v) in m {
-                    let (k, v) = (self.convert(k)?, self.convert(v)?);
-                    if is_merge_key(&k) {
-                        merged.extend(merge_sources(v)?);
-                    } else {
-                        entries.push((k, v));
-                    }
-                }
-                // `<<: *base` (YAML's merge key): the mapping's own keys win, then earlier
-                // sources over later ones.
-                for (k, v) in merged {
-                    if !entries.iter().any(|(e, _)| e.text() == k.text()) {
-                        entries.push((k, v));
-                    }
-                }
-                Value::Map(entries)
-            }
-            YamlData::Sequence(items) => Value::Seq(
-                items
-                    .iter()
-                    .map(|i| self.convert(i))
-                    .collect::<Result<_, _>>()?,
-            ),
-            YamlData::Value(s) => self.scalar(n, s),
-            YamlData::Representation(text, _, _) => Value::Scalar {
-                text: text.to_string(),
-                kind: ScalarKind::Str,
-            },
-            YamlData::Tagged(tag, _) => {
-                return Err(SyntaxError {
-                    pos,
-                    message: format!("YAML tag `{tag}` is not supported here"),
-                })
-            }
-            YamlData::Alias(_) | YamlData::BadValue => {
-                return Err(SyntaxError {
-                    pos,
-                    message: "this value cannot be read (bad alias or tagged value)".into(),
-                })
-            }
-        };
-        Ok(Node { pos, value })
-    }
-
-    fn scalar(&self, n: &MarkedYaml, s: &Scalar) -> Value {
-        // Plain scalars keep their source text; anchors (`&a 1`) fall back to the value's text.
-        let raw = self
-            .slice(n.span.start.index(), n.span.end.index())
-            .trim()
-            .to_string();
-        let plain = |fallback: String| {
+    /// A resolved scalar's value. Plain scalars keep their source text; anchored or tagged ones
+    /// (`&a 1`, `!!int 1`) and aliases fall back to the value's text.
+    fn scalar(&self, span: Span, s: Scalar) -> Value {
+        let plain = |fallback: &dyn Fn() -> String| {
+            let raw = self.slice(span.start.index(), span.end.index()).trim();
             if raw.is_empty() || raw.starts_with(['&', '*', '!']) {
-                fallback
+                fallback()
             } else {
-                raw.clone()
+                raw.to_string()
             }
         };
         let (text, kind) = match s {
-            Scalar::String(t) => (t.to_string(), ScalarKind::Str),
-            Scalar::Integer(i) => (plain(i.to_string()), ScalarKind::Int(*i)),
-            Scalar::FloatingPoint(f) => (plain(f.to_string()), ScalarKind::Float),
-            Scalar::Boolean(b) => (plain(b.to_string()), ScalarKind::Bool(*b)),
+            Scalar::String(t) => (t.into_owned(), ScalarKind::Str),
+            Scalar::Integer(i) => (plain(&|| i.to_string()), ScalarKind::Int(i)),
+            Scalar::FloatingPoint(f) => (plain(&|| f.to_string()), ScalarKind::Float),
+            Scalar::Boolean(b) => (plain(&|| b.to_string()), ScalarKind::Bool(b)),
             // `~`, `null` or nothing: kept, so that `cwd: ~` can mean the home directory.
-            Scalar::Null => (plain(String::new()), ScalarKind::Null),
+            Scalar::Null => (plain(&String::new), ScalarKind::Null),
         };
         Value::Scalar { text, kind }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn map(n: &Node) -> &[(Node, Node)] {
-        match &n.value {
-            Value::Map(m) => m,
-            v => panic!("not a map: {v:?}"),
-        }
-    }
-
-    #[test]
-    fn positions_are_one_based_and_plain_scalars_keep_their_text() {
-        let root = parse("a: 1\nbb:\n  umask: 022\n  v: 1.10\n  q: \"x y\"\n").unwrap();
-        let m = map(&root);
-        assert_eq!(
-            m[0].0.pos,
-            Pos {
-                line: 1,
-                col: 1,
-                width: 1
-            }
-        );
-        let inner = map(&m[1].1);
-        assert_eq!(inner[0].1.text(), Some("022"));
-        assert_eq!(
-            inner[0].1.pos,
-            Pos {
-                line: 3,
-                col: 10,
-                width: 3
-            }
-        );
-        assert_eq!(inner[1].1.text(), Some("1.10"));
-        assert_eq!(inner[2].1.text(), Some("x y"));
-        assert_eq!(inner[2].1.pos.width, 5);
-    }
-
-    #[test]
-    fn merge_keys_bring_entries_the_mapping_lacks() {
-        let src = "a: &a { user: www-data, cwd: /srv }\n\
-                   b: &b { env: { X: \"1\" }, cwd: /b }\n\
-                   one:\n  <<: *a\n  cwd: /own\n  run: x\n\
-                   two:\n  <<: [*b, *a]\n";
-        let root = parse(src).unwrap();
-        let m = map(&root);
-        let keys = |n: &Node| -> Vec<(String, String)> {
-            map(n)
-                .iter()
-                .map(|(k, v)| {
-                    let v = v.text().map_or_else(|| v.describe(), str::to_string);
-                    (k.text().unwrap().to_string(), v)
-                })
-                .collect()
-        };
-        let one = keys(&m[2].1);
-        assert_eq!(
-            one.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-            ["cwd", "run", "user"]
-        );
-        assert_eq!(one[0].1, "/own", "the mapping's own key wins");
-        let two = keys(&m[3].1);
-        assert_eq!(
-            two.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
-            ["env", "cwd", "user"]
-        );
-        assert_eq!(two[1].1, "/b", "an earlier source wins over a later one");
-        let e = parse("a:\n  <<: 3\n").unwrap_err();
-        assert_eq!(
-            e.message,
-            "`<<` (YAML merge key) takes a mapping or a list of mappings"
-        );
-        assert_eq!((e.pos.line, e.pos.col), (2, 7));
-    }
-
-    #[test]
-    fn syntax_errors_carry_a_position() {
-        let e = parse("a:\n  b: 1\n c: 2\n").unwrap_err();
-        assert_eq!((e.pos.line, e.pos.col), (3, 2));
-        let e = parse("a: 1\na: 2\n").unwrap_err();
-        assert_eq!(e.pos.line, 2);
-        assert_eq!(e.message, "duplicate key `a` (YAML keys must be unique)");
-    }
-
-    #[test]
-    fn an_error_at_the_end_of_input_points_at_the_last_line() {
-        let e = parse("services:\n  web: {run: x\n").unwrap_err();
-        assert_eq!((e.pos.line, e.pos.col), (2, 15));
-    }
-
-    #[test]
-    fn a_second_document_is_an_error_and_an_empty_file_is_null() {
-        assert!(parse("a: 1\n---\nb: 2\n").is_err());
-        assert!(parse("").unwrap().is_null());
-    }
-}
+mod tests;
