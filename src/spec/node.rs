@@ -259,8 +259,14 @@ impl<'a> Source<'a> {
     /// (`&a 1`, `!!int 1`) and aliases fall back to the value's text.
     fn scalar(&self, span: Span, s: Scalar) -> Value {
         let plain = |fallback: &dyn Fn() -> String| {
-            let raw = self.slice(span.start.index(), span.end.index()).trim();
-            if raw.is_empty() || raw.starts_with(['&', '*', '!']) {
+            let mut raw = self.slice(span.start.index(), span.end.index()).trim();
+            // An anchor (`&n 022`) or a tag (`!!int 022`) comes before the value's text.
+            while raw.starts_with(['&', '!']) {
+                raw = raw
+                    .find(char::is_whitespace)
+                    .map_or("", |i| raw[i..].trim_start());
+            }
+            if raw.is_empty() || raw.starts_with('*') {
                 fallback()
             } else {
                 raw.to_string()

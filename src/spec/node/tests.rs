@@ -76,7 +76,7 @@ fn merge_keys_bring_entries_the_mapping_lacks() {
 
 #[test]
 fn an_alias_is_a_copy_at_its_own_position_with_the_value_s_text() {
-    let root = parse("a: &x {k: 022}\nb: *x\nc: &n 022\nd: *n\n").unwrap();
+    let root = parse("a: &x {k: 022}\nb: *x\nc: &n 022\nd: *n\ne: &v !!float 1.10\n").unwrap();
     let m = map(&root);
     assert_eq!(
         (m[1].1.pos.line, m[1].1.pos.col, m[1].1.pos.width),
@@ -86,9 +86,11 @@ fn an_alias_is_a_copy_at_its_own_position_with_the_value_s_text() {
         m[1].1.value, m[0].1.value,
         "children keep the anchor's positions"
     );
-    // An anchored or aliased plain scalar has no source text of its own: `022` is 22.
-    assert_eq!((m[2].1.text(), m[3].1.text()), (Some("22"), Some("22")));
+    // An anchored plain scalar keeps its source text (`umask: &u 022` is "022", not "22"),
+    // and an alias copies it.
+    assert_eq!((m[2].1.text(), m[3].1.text()), (Some("022"), Some("022")));
     assert_eq!((m[3].1.pos.line, m[3].1.pos.col), (4, 4));
+    assert_eq!(m[4].1.text(), Some("1.10"), "anchor and tag both skipped");
 }
 
 #[test]
