@@ -68,7 +68,8 @@ declare -A R
 stages() {
   local name out=""
   while IFS= read -r name; do
-    out+="${out:+, }$name $(grep -F "timing: $name " "$1" | awk '{print $(NF - 1)}' | median)"
+    out+="${out:+, }$name $(awk -v n="$name" '{ v = $(NF - 1); $NF = ""; $(NF - 1) = "";
+      sub(/^timing: /, ""); sub(/ +$/, ""); if ($0 == n) print v }' "$1" | median)"
   done < <(sed -n 's/^timing: \(.*\) [0-9.]* ms$/\1/p' "$1" | awk '!seen[$0]++')
   echo "$out"
 }
