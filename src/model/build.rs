@@ -62,7 +62,17 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
                 .flat_map(|(tree, place)| tree.services.iter().map(move |svc| (place, svc))),
         )
         .collect();
-    let mut rendered = render_all(&ctx, &jobs).into_iter();
+    let rendered = render_all(&ctx, &jobs);
+    // Room for every entry at once: growing a map of 10,000 paths rehashes it a dozen times.
+    b.reserve(
+        rendered
+            .iter()
+            .flatten()
+            .map(|(e, _)| e.len())
+            .sum::<usize>()
+            + 64,
+    );
+    let mut rendered = rendered.into_iter();
     let mut next = |b: &mut TreeBuilder| -> Result<ServiceModel, BuildError> {
         let (entries, model) = rendered.next().expect("one rendering per service")?;
         b.absorb(entries)?;

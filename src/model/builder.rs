@@ -80,6 +80,16 @@ impl TreeBuilder {
             .try_for_each(|(path, node)| self.insert_owned(path, node))
     }
 
+    /// Makes room for `n` more entries.
+    pub fn reserve(&mut self, n: usize) {
+        self.nodes.reserve(n);
+    }
+
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// The node wished for at `path` so far.
     pub fn get(&self, path: &Path) -> Option<&Node> {
         self.nodes.get(path.as_os_str())

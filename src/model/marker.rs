@@ -50,7 +50,29 @@ fn hash_node(h: &mut Fnv64, path: &std::path::Path, node: &Node) {
     h.write(&node.mode.to_le_bytes());
     h.field(node.owner.user.as_bytes());
     h.field(node.owner.group.as_bytes());
-    h.field(format!("{:?}", node.class).as_bytes());
+    h.field(class_name(node.class).as_bytes());
+}
+
+/// The class's name as the hash has always spelled it (its `Debug` form), without formatting.
+fn class_name(c: FileClass) -> &'static str {
+    match c {
+        FileClass::Root => "Root",
+        FileClass::ServiceDir => "ServiceDir",
+        FileClass::Run => "Run",
+        FileClass::Env => "Env",
+        FileClass::EnvDir => "EnvDir",
+        FileClass::Finish => "Finish",
+        FileClass::Check => "Check",
+        FileClass::Control => "Control",
+        FileClass::ControlDir => "ControlDir",
+        FileClass::Down => "Down",
+        FileClass::Marker => "Marker",
+        FileClass::LogServiceDir => "LogServiceDir",
+        FileClass::LogRun => "LogRun",
+        FileClass::LogDir => "LogDir",
+        FileClass::LogConfig => "LogConfig",
+        FileClass::EnableLink => "EnableLink",
+    }
 }
 
 /// Hash of every entry of `id` in `tree` except its marker, in path order.
@@ -107,6 +129,32 @@ pub fn marker_text(
 mod tests {
     use super::*;
     use crate::model::types::Owner;
+
+    #[test]
+    fn class_names_are_the_debug_names_markers_were_hashed_with() {
+        use FileClass::*;
+        let all = [
+            Root,
+            ServiceDir,
+            Run,
+            Env,
+            EnvDir,
+            Finish,
+            Check,
+            Control,
+            ControlDir,
+            Down,
+            Marker,
+            LogServiceDir,
+            LogRun,
+            LogDir,
+            LogConfig,
+            EnableLink,
+        ];
+        for c in all {
+            assert_eq!(class_name(c), format!("{c:?}"));
+        }
+    }
 
     fn node(content: &str, service: &ServiceId) -> Node {
         Node {
