@@ -49,9 +49,11 @@ spec() {
 # end: after a cold start of N services their shells and execs go on for a while, and a figure
 # taken then measures them, not apply (a fixed 2 s pause gave restarts of 11 to 44 ms).
 quiet() {
-  local calm=0 i
+  local calm=0 i _ run
   for i in $(seq 1200); do
-    if [ "$(cut -d' ' -f4 /proc/loadavg | cut -d/ -f1)" -le 2 ]; then
+    # Read by the shell itself: a `cut` pipeline counted its own two processes as runnable.
+    read -r _ _ _ run _ < /proc/loadavg
+    if [ "${run%/*}" -le 2 ]; then
       calm=$((calm + 1))
       [ "$calm" -ge 20 ] && return 0
     else
