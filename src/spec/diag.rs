@@ -3,6 +3,9 @@
 
 use super::node::Pos;
 
+/// The most characters of a source line a diagnostic shows.
+const EXCERPT: usize = 100;
+
 /// One problem found in the spec.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
@@ -63,17 +66,29 @@ pub fn render(file: &str, src: &str, d: &Diagnostic) -> String {
     let mut out = format!("{file}:{line}:{col}: error: {}", d.message);
     let gutter = " ".repeat(line.to_string().len() + 1);
     if let Some(text) = src.lines().nth(line.saturating_sub(1)) {
-        let text = text.trim_end_matches('\r');
+        let chars: Vec<char> = text.trim_end_matches('\r').chars().collect();
+        // A long line (a generated spec, a flow mapping of everything) is shown as a window
+        // around the column, marked with `…` where it is cut.
+        let at = col.saturating_sub(1).min(chars.len());
+        let start = match chars.len() > EXCERPT {
+            true => at.saturating_sub(EXCERPT / 3).min(chars.len() - EXCERPT),
+            false => 0,
+        };
+        let end = chars.len().min(start + EXCERPT);
+        let (open, close) = (
+            if start > 0 { "…" } else { "" },
+            if end < chars.len() { "…" } else { "" },
+        );
+        let shown: String = chars[start..end].iter().collect();
         // Keep tabs in the padding so the caret lines up under the same characters.
-        let pad: String = text
-            .chars()
-            .take(col.saturating_sub(1))
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        let avail = text.chars().count().saturating_sub(col.saturating_sub(1));
-        let carets = "^".repeat(width.min(avail).max(1));
+        let pad: String = (if start > 0 { " " } else { "" }).to_string()
+            + &chars[start..at]
+                .iter()
+                .map(|&c| if c == '\t' { '\t' } else { ' ' })
+                .collect::<String>();
+        let carets = "^".repeat(width.min(end.saturating_sub(at)).max(1));
         out.push_str(&format!(
-            "\n{gutter}|\n{line} | {text}\n{gutter}| {pad}{carets}"
+            "\n{gutter}|\n{line} | {open}{shown}{close}\n{gutter}| {pad}{carets}"
         ));
     }
     if let Some(help) = &d.help {
@@ -102,6 +117,34 @@ mod tests {
             render("services.yaml", &src, &d),
             "services.yaml:15:3: error: unknown key `comand` in service `web`\n   |\n15 |   comand: ./bin/web\n   |   ^^^^^^\n   = help: did you mean `run`?"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        let src = format!("a: [{}x{}]\n", "[".repeat(500), "]".repeat(500));
+        let d = Diagnostic {
+            pos: Pos {
+                line: 1,
+                col: 505,
+                width: 3,
+            },
+            message: "m".into(),
+            help: None,
+        };
+        let out = render("f", &src, &d);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 4, "{out}");
+        let (text, carets) = (lines[2], lines[3]);
+        assert_eq!(
+            text.chars().count(),
+            "1 | ".len() + 1 + EXCERPT + 1,
+            "{text}"
+        );
+        assert!(text.starts_with("1 | …[") && text.ends_with("]…"), "{text}");
+        // The caret sits under the `x`, and the underline stops at the window's end.
+        let caret = carets.find('^').unwrap();
+        assert_eq!(text.chars().nth(caret), Some('x'), "{text}\n{carets}");
+        assert_eq!(carets.matches('^').count(), 3);
     }
 
     #[test]
