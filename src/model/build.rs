@@ -4,10 +4,10 @@
 use super::builder::TreeBuilder;
 use super::context::{Ctx, Place};
 use super::error::BuildError;
-use super::marker::{marker_text, service_hashes};
+use super::marker::{marker_text, service_hash};
 use super::options::ModelOptions;
 use super::service::add_service;
-use super::types::{FileClass, ManagedTree, Model, Owner, ServiceId, ServiceModel};
+use super::types::{FileClass, ManagedTree, Model, Node, Owner, ServiceId, ServiceModel};
 use super::user_runsvdir::add_user_runsvdir;
 use crate::spec::{Service, Spec};
 use std::collections::BTreeMap;
@@ -68,25 +68,33 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         rendered
             .iter()
             .flatten()
-            .map(|(e, _)| e.len())
+            .map(|(e, _, _)| e.len())
             .sum::<usize>()
             + 64,
     );
     let mut rendered = rendered.into_iter();
-    let mut next = |b: &mut TreeBuilder| -> Result<ServiceModel, BuildError> {
-        let (entries, model) = rendered.next().expect("one rendering per service")?;
-        b.absorb(entries)?;
-        Ok(model)
+    // Each service's marker hash, in the order of `services`.
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut next = |b: &mut TreeBuilder| -> Result<(ServiceModel, u64), BuildError> {
+        let (entries, model, hash) = rendered.next().expect("one rendering per service")?;
+        b.absorb_sorted(entries)?;
+        Ok((model, hash))
     };
     for _ in &spec.services {
-        services.push(next(&mut b)?);
+        let (model, hash) = next(&mut b)?;
+        services.push(model);
+        hashes.push(hash);
     }
 
     for (tree, place) in spec.users.iter().zip(user_places) {
-        let runsvdir = add_user_runsvdir(&mut b, &ctx, tree)?;
+        let mut own = TreeBuilder::default();
+        let runsvdir = add_user_runsvdir(&mut own, &ctx, tree)?;
+        let (entries, hash) = sorted_and_hashed(own, &runsvdir.id);
+        b.absorb_sorted(entries)?;
         let dirs = (tree.sv_dir.clone(), tree.service_dir.clone());
         served.insert(runsvdir.id.clone(), dirs);
         services.push(runsvdir);
+        hashes.push(hash);
         b.root_dir(&tree.sv_dir, &place.owner)?;
         b.root_dir(&tree.service_dir, &place.owner)?;
         trees.push(ManagedTree {
@@ -96,7 +104,9 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
             owner: place.owner,
         });
         for _ in &tree.services {
-            services.push(next(&mut b)?);
+            let (model, hash) = next(&mut b)?;
+            services.push(model);
+            hashes.push(hash);
         }
     }
 
@@ -105,10 +115,8 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         .map(|s| b.get(&s.dir).map_or_else(Owner::root, |n| n.owner.clone()))
         .collect();
     let entries = b.into_sorted();
-    let hashes = service_hashes(entries.iter().map(|(p, n)| (p, n)));
     let mut markers = TreeBuilder::default();
-    for (s, owner) in services.iter().zip(&owners) {
-        let hash = hashes.get(&s.id).copied().unwrap_or_default();
+    for ((s, owner), &hash) in services.iter().zip(&owners).zip(&hashes) {
         let user_tree = served
             .get(&s.id)
             .map(|(sv, service)| (sv.as_path(), service.as_path()));
@@ -132,7 +140,16 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
     })
 }
 
-type Rendered = Result<(TreeBuilder, ServiceModel), BuildError>;
+/// A service's entries in path order, its model and its marker hash.
+type Rendered = Result<(Vec<(PathBuf, Node)>, ServiceModel, u64), BuildError>;
+
+/// `own`'s entries in path order, and the marker hash of service `id` over them (the same as
+/// over the whole tree: no other service has an entry of `id`'s).
+fn sorted_and_hashed(own: TreeBuilder, id: &ServiceId) -> (Vec<(PathBuf, Node)>, u64) {
+    let entries = own.into_sorted();
+    let hash = service_hash(entries.iter().map(|(p, n)| (p, n)), id);
+    (entries, hash)
+}
 
 /// Each job's entries, in job order; spread over the cores when there are enough jobs to pay
 /// for the threads.
@@ -143,9 +160,10 @@ fn render_all(ctx: &Ctx, jobs: &[(&Place, &Service)]) -> Vec<Rendered> {
 /// [`render_all`] on `threads` threads.
 fn render_on(ctx: &Ctx, jobs: &[(&Place, &Service)], threads: usize) -> Vec<Rendered> {
     crate::par::map(jobs, threads, |(place, svc)| {
-        let mut entries = TreeBuilder::default();
-        let model = add_service(&mut entries, ctx, place, svc)?;
-        Ok((entries, model))
+        let mut own = TreeBuilder::default();
+        let model = add_service(&mut own, ctx, place, svc)?;
+        let (entries, hash) = sorted_and_hashed(own, &model.id);
+        Ok((entries, model, hash))
     })
 }
 
@@ -169,11 +187,7 @@ mod tests {
             owner: Owner::root(),
         };
         let jobs: Vec<(&Place, &Service)> = spec.services.iter().map(|s| (&place, s)).collect();
-        let flat = |r: Vec<Rendered>| -> Vec<_> {
-            r.into_iter()
-                .map(|r| r.map(|(b, m)| (b.into_sorted(), m)).unwrap())
-                .collect()
-        };
+        let flat = |r: Vec<Rendered>| -> Vec<_> { r.into_iter().map(Result::unwrap).collect() };
         let one = flat(render_on(&ctx, &jobs, 1));
         assert_eq!(one.len(), 100);
         assert_eq!(flat(render_on(&ctx, &jobs, 3)), one);

@@ -69,25 +69,18 @@ impl TreeBuilder {
         }
     }
 
-    /// Adds every entry of `other`, as [`TreeBuilder::insert`] would one by one, in path
-    /// order (so the conflict reported, if several, is always the same one).
-    pub fn absorb(&mut self, other: TreeBuilder) -> Result<(), BuildError> {
-        self.nodes.reserve(other.nodes.len());
-        let mut entries: Vec<(OsString, Node)> = other.nodes.into_iter().collect();
-        entries.sort_unstable_by(|a, b| path_order(Path::new(&a.0), Path::new(&b.0)));
+    /// Adds `entries` (one service's, in path order: [`TreeBuilder::into_sorted`]) as
+    /// [`TreeBuilder::insert`] would one by one, so the conflict reported, if several, is
+    /// always the same one.
+    pub fn absorb_sorted(&mut self, entries: Vec<(PathBuf, Node)>) -> Result<(), BuildError> {
         entries
             .into_iter()
-            .try_for_each(|(path, node)| self.insert_owned(path, node))
+            .try_for_each(|(path, node)| self.insert_owned(path.into_os_string(), node))
     }
 
     /// Makes room for `n` more entries.
     pub fn reserve(&mut self, n: usize) {
         self.nodes.reserve(n);
-    }
-
-    /// How many entries it holds.
-    pub fn len(&self) -> usize {
-        self.nodes.len()
     }
 
     /// The node wished for at `path` so far.

@@ -1,8 +1,7 @@
 //! The owner marker `<sv_dir>/<name>/.runitctl`: which project and spec made this service, and
 //! a hash of everything else generated for it (so drift is visible at a glance).
 
-use super::types::{FileClass, Node, NodeKind, ServiceId, Tree};
-use std::collections::BTreeMap;
+use super::types::{FileClass, Node, NodeKind, ServiceId};
 use std::path::PathBuf;
 
 /// FNV-1a, 64 bit: tiny, stable across platforms and releases.
@@ -75,31 +74,19 @@ fn class_name(c: FileClass) -> &'static str {
     }
 }
 
-/// Hash of every entry of `id` in `tree` except its marker, in path order.
-pub fn service_hash(tree: &Tree, id: &ServiceId) -> u64 {
+/// Hash of every entry of `id` among `entries` (in path order) except its marker: the whole
+/// tree, or the service's own entries as it was rendered.
+pub fn service_hash<'a>(
+    entries: impl IntoIterator<Item = (&'a PathBuf, &'a Node)>,
+    id: &ServiceId,
+) -> u64 {
     let mut h = Fnv64::default();
-    for (path, node) in tree {
+    for (path, node) in entries {
         if node.service.as_ref() == Some(id) && node.class != FileClass::Marker {
             hash_node(&mut h, path, node);
         }
     }
     h.finish()
-}
-
-/// [`service_hash`] of every service in `tree` (entries in path order), in one pass.
-pub fn service_hashes<'a>(
-    tree: impl IntoIterator<Item = (&'a PathBuf, &'a Node)>,
-) -> BTreeMap<ServiceId, u64> {
-    let mut hashers: BTreeMap<ServiceId, Fnv64> = BTreeMap::new();
-    for (path, node) in tree {
-        if let (Some(id), false) = (&node.service, node.class == FileClass::Marker) {
-            hash_node(hashers.entry(id.clone()).or_default(), path, node);
-        }
-    }
-    hashers
-        .into_iter()
-        .map(|(id, h)| (id, h.finish()))
-        .collect()
 }
 
 /// The marker's text. A `runsvdir-<user>` service also names the user tree it serves
@@ -128,7 +115,7 @@ pub fn marker_text(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::types::Owner;
+    use crate::model::types::{Owner, Tree};
 
     #[test]
     fn class_names_are_the_debug_names_markers_were_hashed_with() {
@@ -206,7 +193,8 @@ mod tests {
         marker.class = FileClass::Marker;
         tree.insert("/etc/sv/web/.runitctl".into(), marker);
         assert_eq!(service_hash(&tree, &web), h);
-        assert_eq!(service_hashes(&tree)[&web], h);
+        let own: Vec<(PathBuf, Node)> = tree.clone().into_iter().collect();
+        assert_eq!(service_hash(own.iter().map(|(p, n)| (p, n)), &web), h);
         // Content, mode and owner do.
         tree.insert("/etc/sv/web/run".into(), node("#!/bin/sh\nexec c\n", &web));
         assert_ne!(service_hash(&tree, &web), h);
