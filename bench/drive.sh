@@ -11,12 +11,14 @@
 #   shutdown of the N services (info).
 # Prints each figure and the ratios. Not a test: nothing here asserts.
 #
-# Usage: bench/drive.sh [N]     BIN=path/to/runitctl to measure another build.
+# Usage: bench/drive.sh [N]     BIN=path/to/runitctl to measure another build;
+#        LOGS=1 gives every service a logger (svlogd; 3 processes per service, not 2).
 # Needs: Debian's runit (/usr/bin/runsvdir, runsv, sv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000}
 RUNS=${RUNS:-7}
+case ${LOGS:-0} in 1) LOG="" ;; *) LOG="log: false," ;; esac
 . bench/common.bash
 bench_binary
 need_debian runsvdir runsv sv
@@ -33,14 +35,15 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# spec BACKEND VERSION: N services `exec sleep`, no logger; svc-0500 carries VERSION in its env.
+# spec BACKEND VERSION: N services `exec sleep`, no logger (a logger each with LOGS=1);
+# svc-0500 carries VERSION in its env.
 spec() {
   printf 'project: bench\nsupervisor: %s\nservices:\n' "$1"
   for i in $(seq -w 1 "$N"); do
     if [ "$i" = "$(printf '%0*d' ${#N} $((N / 2)))" ]; then
-      printf '  svc-%s: { run: exec sleep 100000, log: false, env: { VERSION: "%s" } }\n' "$i" "$2"
+      printf '  svc-%s: { run: exec sleep 100000, %s env: { VERSION: "%s" } }\n' "$i" "$LOG" "$2"
     else
-      printf '  svc-%s: { run: exec sleep 100000, log: false }\n' "$i"
+      printf '  svc-%s: { run: exec sleep 100000, %s }\n' "$i" "${LOG%,}"
     fi
   done
 }
@@ -116,7 +119,7 @@ measure() { # BACKEND
   R[$b.down]=$(echo "$t1 - $t0" | bc)
 }
 
-echo "binary: $BIN; $N services; median of $RUNS; $(nproc) cores, $(uname -r)"
+echo "binary: $BIN; $N services ($([ -z "$LOG" ] && echo "with" || echo "without") loggers); median of $RUNS; $(nproc) cores, $(uname -r)"
 measure embedded
 measure runit
 ratio() { echo "scale=2; $1 / $2" | bc; }
