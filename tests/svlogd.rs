@@ -184,10 +184,8 @@ fn runits_svlogd_check_scenario() {
 }
 
 /// A running embedded svlogd on a pipe we write to.
-struct Live {
-    child: std::process::Child,
-    _guard: GroupGuard,
-}
+/// A running embedded svlogd fed through a pipe the test writes to.
+struct Live(Running);
 
 impl Live {
     fn start(dir: &Path, args: &[&str]) -> Live {
@@ -198,31 +196,23 @@ impl Live {
             .stderr(Stdio::piped());
         let child = c.spawn().unwrap();
         let guard = GroupGuard(child.id() as i32);
-        Live {
-            child,
-            _guard: guard,
-        }
+        Live(Running { child, guard })
     }
 
     fn send(&mut self, b: &[u8]) {
-        let s = self.child.stdin.as_mut().unwrap();
+        let s = self.0.child.stdin.as_mut().unwrap();
         s.write_all(b).unwrap();
         s.flush().unwrap();
     }
 
     fn signal(&self, sig: nix::sys::signal::Signal) {
-        let pid = self.child.id() as i32;
+        let pid = self.0.pid();
         assert!(pid > 1);
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig).unwrap();
     }
 
     fn exit(&mut self) -> Option<i32> {
-        wait_for(LIMIT, || {
-            self.child
-                .try_wait()
-                .unwrap()
-                .map(|s| s.code().unwrap_or(-1))
-        })
+        self.0.wait_exit(LIMIT)
     }
 }
 
@@ -240,7 +230,7 @@ fn hup_alrm_term_and_eof() {
     l.send(b"one\n");
     wait_for(LIMIT, || (current(&dir) == "one\n").then_some(())).expect("first line");
     // The process is named svlogd, not runitctl.
-    let comm = std::fs::read_to_string(format!("/proc/{}/comm", l.child.id())).unwrap();
+    let comm = std::fs::read_to_string(format!("/proc/{}/comm", l.0.pid())).unwrap();
     assert_eq!(comm.trim(), "svlogd");
     // ALRM rotates the non-empty current.
     l.signal(Signal::SIGALRM);
@@ -408,7 +398,7 @@ fn full_filesystem_pauses_then_resumes() {
         mnt.display()
     ));
     let mut l = Live::start(&dir, &[]);
-    let mut err = l.child.stderr.take().unwrap();
+    let mut err = l.0.child.stderr.take().unwrap();
     let n = 3000;
     let mut expect = String::new();
     for i in 0..n {
@@ -440,9 +430,9 @@ fn full_filesystem_pauses_then_resumes() {
         )),
         "{text:?}"
     );
-    assert_eq!(l.child.try_wait().unwrap(), None, "still running");
+    assert_eq!(l.0.child.try_wait().unwrap(), None, "still running");
     std::fs::remove_file(mnt.join("filler")).unwrap();
-    drop(l.child.stdin.take());
+    drop(l.0.child.stdin.take());
     assert_eq!(l.exit(), Some(0));
     assert_eq!(current(&dir), expect);
 }
