@@ -7,7 +7,7 @@ use super::fields::Sp;
 use super::resolve::Resolved;
 use super::types::Account;
 use super::user_trees::RawUser;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// A resolved `users:` entry: its key, account, directories and apps.
@@ -96,12 +96,14 @@ fn check_unique(tree: &[Resolved], p: &mut Problems) {
 
 /// svlogd locks its directory: two services cannot share a log dir.
 fn check_log_dirs<'r>(all: impl Iterator<Item = &'r Resolved>, p: &mut Problems) {
-    let mut seen: BTreeMap<PathBuf, &Resolved> = BTreeMap::new();
+    // Looked up once per service: a hash map (a `BTreeMap<PathBuf, _>` compared paths
+    // component by component, a tenth of loading 1,000 services with loggers).
+    let mut seen: HashMap<&Path, &Resolved> = HashMap::new();
     let mut all: Vec<&Resolved> = all.collect();
     all.sort_by_key(|r| (r.log_pos, r.service.instance));
     for r in all {
         let Some(log) = &r.service.log else { continue };
-        match seen.get(&log.dir) {
+        match seen.get(log.dir.as_path()) {
             // Same name twice is reported as a duplicate name already.
             Some(first) if first.service.name == r.service.name => {}
             Some(first) => p.error_help(
@@ -115,7 +117,7 @@ fn check_log_dirs<'r>(all: impl Iterator<Item = &'r Resolved>, p: &mut Problems)
                 "svlogd locks its directory, so each service needs its own (leave `dir` unset for /var/log/<name>)",
             ),
             None => {
-                seen.insert(log.dir.clone(), r);
+                seen.insert(&log.dir, r);
             }
         }
     }
