@@ -27,10 +27,19 @@ fn path_order(a: &Path, b: &Path) -> Ordering {
         a.as_os_str().as_encoded_bytes(),
         b.as_os_str().as_encoded_bytes(),
     );
-    // The first differing byte decides; a path that is a prefix of the other sorts first.
-    match a.iter().zip(b).position(|(x, y)| x != y) {
-        Some(i) => key(a[i]).cmp(&key(b[i])),
-        None => a.len().cmp(&b.len()),
+    // The first differing byte decides; a path that is a prefix of the other sorts first. The
+    // common prefix (`/etc/sv/svc-0`…) is skipped eight bytes at a time.
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n && a[i..i + 8] == b[i..i + 8] {
+        i += 8;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    match i < n {
+        true => key(a[i]).cmp(&key(b[i])),
+        false => a.len().cmp(&b.len()),
     }
 }
 
