@@ -120,14 +120,17 @@ pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
         eprintln!("runitctl: apply: error: {e}");
         return 1;
     }
-    // Restarts go to runsvs that ran before anything was written: sent now, they overlap the
-    // pick-up wait.
-    let sent = phase("send", || d.send(&report.kept));
+    // Restarts go to runsvs that ran before anything was written: sent before the pick-up
+    // wait, they overlap it.
+    let early = d
+        .sends_before_pickup()
+        .then(|| phase("send", || d.send(&report.kept)));
     if let Err(e) = phase("pickup", || d.pickup()) {
         d.release_warnings();
         eprintln!("runitctl: apply: error: {e}");
         return 1;
     }
+    let sent = early.unwrap_or_else(|| phase("send", || d.send(&report.kept)));
     let restarted = phase("act", || d.finish(sent));
     let failed = if a.wait {
         phase("ready", || d.ready())

@@ -1,8 +1,9 @@
 //! The supervisor actions a plan derived (SPEC §5), carried out in two passes so that many
 //! restarts overlap: first every control byte is sent ([`Driver::send`]), then one loop waits
 //! for all of them ([`Driver::finish`]). apply sends before the pick-up wait, so that wait and
-//! the restarts overlap: an action only ever goes to a runsv that answered before apply wrote
-//! anything, and the outcome lines are held until the pick-up succeeded.
+//! the restarts overlap ([`Driver::sends_before_pickup`]): an action only ever goes to a runsv
+//! that answered before apply wrote anything, the outcome lines are held until the pick-up
+//! succeeded, and each action's bound starts when the wait for it does.
 //!
 //! | action | sent | done when |
 //! |---|---|---|
@@ -82,13 +83,8 @@ impl Driver<'_> {
                     }
                 }
                 Some(svc) => {
-                    for p in self.start(sp, svc, &label).unwrap_or_default() {
-                        // A runsv told to exit is back only when this action sees it: the
-                        // pick-up wait leaves it alone.
-                        if let Until::RunsvGone { back: true, .. } = p.until {
-                            self.runsv_restarting.insert(sp.id.clone());
-                        }
-                        pending.push(p);
+                    if let Some(p) = self.start(sp, svc, &label) {
+                        pending.extend(p);
                     }
                 }
             }
@@ -198,6 +194,11 @@ impl Driver<'_> {
     pub fn finish(&mut self, sent: Sent) -> usize {
         self.console.release(true);
         let Sent { mut pending, since } = sent;
+        // Each bound runs from now: the pick-up wait since the send is not the action's time.
+        let waited = since.elapsed();
+        for p in &mut pending {
+            p.deadline += waited;
+        }
         let mut restarted = 0;
         // runsv renames `status` into place on every change and closes `ok` when it exits:
         // the loop wakes on those, and polls every TICK only for a slot it could not watch

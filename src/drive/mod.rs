@@ -11,7 +11,8 @@
 //!    ([`scanner`]: found by our pid file, or in /proc; else started detached and recorded in
 //!    [`runtime`]). Users' dirs are scanned by their `runsvdir-<user>` services.
 //! 4. [`Driver::send`]: the per-service actions of the plan are sent ([`actions`]) to the
-//!    runsvs noted in 1, their outcome lines held.
+//!    runsvs noted in 1, their outcome lines held; before 5 unless a runsv must be restarted
+//!    ([`Driver::sends_before_pickup`]).
 //! 5. [`Driver::pickup`]: bounded wait until every enabled service's and logger's
 //!    `supervise/ok` has a reader; a timeout names the missing piece ([`pickup`]). It overlaps
 //!    the restarts sent in 4.
@@ -62,8 +63,6 @@ pub struct Driver<'a> {
     dirs: BTreeMap<ServiceId, PathBuf>,
     /// Services whose `log/` was added or removed (their runsv is restarted by an action).
     log_changes: BTreeSet<ServiceId>,
-    /// Services whose runsv was told to exit by an action sent (it waits for the new one).
-    runsv_restarting: BTreeSet<ServiceId>,
 }
 
 impl<'a> Driver<'a> {
@@ -102,7 +101,6 @@ impl<'a> Driver<'a> {
             was_running,
             dirs,
             log_changes,
-            runsv_restarting: BTreeSet::new(),
         }
     }
 
@@ -116,6 +114,14 @@ impl<'a> Driver<'a> {
                 let _ = crate::sv::remote::send(d, b"x");
             }
         })
+    }
+
+    /// Whether [`Driver::send`] may go before [`Driver::pickup`], overlapping it. Not when a
+    /// runsv is to be restarted (`log/` added or removed): its `x` would make the pick-up wait
+    /// for runsvdir to start the new one, and the action could then no longer see the old one
+    /// go.
+    pub fn sends_before_pickup(&self) -> bool {
+        self.log_changes.is_empty()
     }
 
     /// Prints the warnings [`Driver::send`] held, and not its result lines (the pick-up wait

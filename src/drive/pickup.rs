@@ -34,9 +34,6 @@ impl Driver<'_> {
             };
             let mut pending: Vec<(&Target, bool)> = Vec::new();
             for t in &g.targets {
-                if self.runsv_restarting.contains(&t.svc.id) {
-                    continue;
-                }
                 pending.push((t, false));
                 // A runsv about to be restarted for a new log/ only sees it after the restart
                 // (the action waits for its logger then).
