@@ -5,9 +5,12 @@
 /// Threads for `n` jobs: one below `min` jobs (a thread costs more than it saves), else one
 /// per core, at most 4.
 pub fn threads_for(n: usize, min: usize) -> usize {
+    // Asked once: it reads the affinity mask and cgroup files, and pick-up asks every tick.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     match n < min {
         true => 1,
-        false => std::thread::available_parallelism().map_or(1, |c| c.get().min(4)),
+        false => *CORES
+            .get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get().min(4))),
     }
 }
 

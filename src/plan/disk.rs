@@ -99,7 +99,7 @@ impl<'a> Disk<'a> {
         self.seen.absorb(other.seen);
         self.kept.extend(other.kept);
         self.dirs.extend(other.dirs);
-        self.listed.extend(other.listed);
+        debug_assert!(other.listed.is_empty(), "siblings only lstat");
     }
 
     /// What was read, as the next cache (empty unless recording).

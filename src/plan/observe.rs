@@ -346,7 +346,6 @@ fn scan_containers(
     // `obs.nodes` has the model's paths in the same order: walked alongside, not looked up
     // (a lookup compares paths component by component, 1,000 log dirs × 13 levels).
     debug_assert!(model.tree.keys().eq(obs.nodes.keys()));
-    let mut extras = Vec::new();
     for ((path, node), found) in model.tree.iter().zip(obs.nodes.values()) {
         if !matches!(node.class, FileClass::Root | FileClass::LogDir)
             || !matches!(found, Found::Dir { .. })
@@ -357,7 +356,7 @@ fn scan_containers(
         for entry in disk_io.list_dir(&disk)? {
             if is_temp_name(&entry.name) {
                 let found = disk_io.lstat(&disk.join(&entry.name), None)?;
-                extras.push(Extra {
+                obs.extras.push(Extra {
                     path: path.join(&entry.name),
                     found,
                     service: None,
@@ -367,7 +366,6 @@ fn scan_containers(
             }
         }
     }
-    obs.extras.extend(extras);
     Ok(())
 }
 
