@@ -1,9 +1,9 @@
-//! Writes the systemd unit atomically: temp file in the same directory, mode 0644, fsync,
-//! rename over the target, fsync the directory. An identical unit is left untouched.
+//! Writes the systemd unit atomically ([`crate::replace::replace_file`], fsynced), mode exactly
+//! 0644. An identical unit is left untouched.
 
 use std::fs;
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Where the unit went and whether it changed.
@@ -31,23 +31,15 @@ pub fn install_unit(root: Option<&Path>, logical: &str, text: &str) -> io::Resul
         .recursive(true)
         .mode(0o755)
         .create(dir)?;
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(".{name}.runitctl-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o644)
-            .open(&tmp)?;
-        f.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, &path)?;
-        fs::File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
+    // The mode is exactly 0644 whatever the umask: init reads the unit as root, the operator
+    // as anyone.
+    let result = crate::replace::replace_file(
+        &path,
+        text.as_bytes(),
+        0o644,
+        crate::replace::Durability::Synced,
+    )
+    .and_then(|()| fs::set_permissions(&path, fs::Permissions::from_mode(0o644)));
     result.map(|()| Installed {
         path,
         changed: true,
