@@ -56,11 +56,8 @@ impl Pending {
             Some(n) => write!(line, "{n} -"),
             None => write!(line, "- -"),
         };
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        line.reserve(2 * self.stamp.len() + 1);
-        for &b in &self.stamp {
-            line.push(char::from(HEX[usize::from(b >> 4)]));
-            line.push(char::from(HEX[usize::from(b & 15)]));
+        for b in &self.stamp {
+            let _ = write!(line, "{b:02x}");
         }
         line.push('\n');
         line
