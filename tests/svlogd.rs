@@ -183,20 +183,12 @@ fn runits_svlogd_check_scenario() {
     }
 }
 
-/// A running embedded svlogd on a pipe we write to.
 /// A running embedded svlogd fed through a pipe the test writes to.
 struct Live(Running);
 
 impl Live {
     fn start(dir: &Path, args: &[&str]) -> Live {
-        let mut c = command(Imp::Embedded, "svlogd");
-        c.args(args)
-            .arg(dir)
-            .stdin(Stdio::piped())
-            .stderr(Stdio::piped());
-        let child = c.spawn().unwrap();
-        let guard = GroupGuard(child.id() as i32);
-        Live(Running { child, guard })
+        Live(svlogd(args, dir, Stdio::piped(), Stdio::piped()))
     }
 
     fn send(&mut self, b: &[u8]) {
@@ -516,7 +508,7 @@ fn killed_during_rotations(
         assert!(pid > 1 && logger.child.try_wait().unwrap().is_none());
         kill(Pid::from_raw(pid), Signal::SIGKILL).unwrap();
         logger.child.wait().unwrap();
-        logger.guard.0 = 0; // reaped: its group id may be reused, so the guard must not signal it
+        logger.reaped();
         done += 1;
         logger = start();
     }
@@ -529,7 +521,6 @@ fn killed_during_rotations(
     drop(r);
     let code = logger.wait_exit(Duration::from_secs(60));
     assert_eq!(code, Some(0), "the last logger exits 0 at EOF");
-    logger.guard.0 = 0; // reaped: disarmed in place (replacing it would drop the armed guard)
     let got = content(&dir);
     let names = rotated(&dir);
     let (lost, dup, torn, disorder) = tally(&got, count, len);
@@ -579,12 +570,22 @@ fn lines_longer_than_s_logger_killed_repeatedly_logs_each_line_once() {
 /// The embedded `svlogd ARGS DIR` reading the pipe whose read end `r` the test keeps, so the
 /// pipe and its unread bytes outlive the logger (stdout and stderr discarded).
 fn logger_on(r: &std::os::fd::OwnedFd, args: &[&str], dir: &Path) -> Running {
+    svlogd(
+        args,
+        dir,
+        Stdio::from(r.try_clone().unwrap()),
+        Stdio::null(),
+    )
+}
+
+/// The embedded svlogd on `dir` (its own process group, killed with it on drop).
+fn svlogd(args: &[&str], dir: &Path, stdin: Stdio, stderr: Stdio) -> Running {
     let mut c = command(Imp::Embedded, "svlogd");
     c.args(args)
         .arg(dir)
-        .stdin(Stdio::from(r.try_clone().unwrap()))
+        .stdin(stdin)
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stderr(stderr);
     let child = c.spawn().unwrap();
     let guard = GroupGuard(child.id() as i32);
     Running { child, guard }
@@ -610,7 +611,6 @@ fn an_older_stampless_record_is_replayed_with_a_timestamp() {
     drop(w); // the logger replays, logs the rest and exits at EOF
     let mut l = logger_on(&r, &["-t"], &dir);
     assert_eq!(l.wait_exit(LIMIT), Some(0));
-    l.guard.0 = 0; // reaped: its group id may be reused
     let text = String::from_utf8(content(&dir)).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "{text:?}");
@@ -662,7 +662,7 @@ fn killed_inside_a_line_begun_in_consumed_input_keeps_the_later_lines() {
     // One write: the rest of the line and the later lines arrive in one batch.
     w.write_all(&[&tail[..], later].concat()).unwrap();
     let status = wait_for(LIMIT, || first.child.try_wait().unwrap()).expect("the logger ends");
-    first.guard.0 = 0; // reaped: its group id may be reused
+    first.reaped();
     assert_eq!(status.signal(), Some(9), "killed by its processor");
     let lock = std::fs::File::open(dir.join("lock")).unwrap();
     let record = runitctl::svlogd::journal::read(&lock).expect("a batch in flight");
@@ -674,11 +674,7 @@ fn killed_inside_a_line_begun_in_consumed_input_keeps_the_later_lines() {
     drop(w); // the successor replays, logs the rest and exits at EOF
     let mut next = logger_on(&r, &[], &dir);
     assert_eq!(next.wait_exit(LIMIT), Some(0));
-    next.guard.0 = 0;
-    let mut got = Vec::new();
-    for f in runitctl::status::logs::files::log_files(&dir).unwrap() {
-        got.extend(std::fs::read(f).unwrap());
-    }
+    let got = content(&dir);
     let line = [&head[..], tail].concat();
     let torn = got.len().saturating_sub(later.len());
     assert!(

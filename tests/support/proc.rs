@@ -53,15 +53,30 @@ impl Running {
         self.child.id() as i32
     }
 
-    /// Waits (bounded) for the process to exit; its exit code, or None on timeout.
+    /// Waits (bounded) for the process to exit; its exit code, or None on timeout. Once it
+    /// is reaped, the guard is disarmed as [`Running::reaped`] says.
     pub fn wait_exit(&mut self, limit: Duration) -> Option<i32> {
-        wait_for(limit, || {
+        let code = wait_for(limit, || {
             self.child
                 .try_wait()
                 .ok()
                 .flatten()
                 .map(|s| s.code().unwrap_or(-1))
-        })
+        });
+        if code.is_some() {
+            self.reaped();
+        }
+        code
+    }
+
+    /// Call once the leader is reaped: with no process left in its group, the group id is free
+    /// to be reused by anyone, so the guard must not signal it any more. A group that still
+    /// has members (a processor, an orphaned service) keeps its id, and the guard kills them.
+    pub fn reaped(&mut self) {
+        let pgid = nix::unistd::Pid::from_raw(self.guard.0);
+        if self.guard.0 > 1 && nix::sys::signal::killpg(pgid, None).is_err() {
+            self.guard.0 = 0;
+        }
     }
 }
 
