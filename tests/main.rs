@@ -11,6 +11,7 @@ mod deploy;
 mod golden;
 mod hostile;
 mod logs;
+mod only;
 mod plan;
 mod procfile;
 mod render_live;

@@ -10,7 +10,7 @@
 //! restarts/HUPs the plan derived, and with `--wait` wait for every service to be up
 //! ([`crate::drive`]). Ends with one summary line.
 
-use super::plan::{exiting, make_plan, make_plan_cached, out, prepare, print_plan};
+use super::plan::{exiting, make_plan, make_plan_cached, out, prepare_as, print_plan, Only};
 use super::{Format, Global};
 use crate::apply::{self, ApplyOptions};
 use crate::drive::{summary_line, Backend, Driver};
@@ -35,11 +35,13 @@ pub struct ApplyArgs {
     /// Seconds to wait for runsv to pick services up.
     #[arg(long, default_value_t = 15)]
     pub timeout: u64,
+    #[command(flatten)]
+    pub only: Only,
 }
 
 pub fn run(g: &Global, a: &ApplyArgs) -> i32 {
     let started = Instant::now();
-    let prepared = match prepare(g, &a.spec, g.root.clone()) {
+    let prepared = match prepare_as(g, &a.spec, None, g.root.clone(), &a.only) {
         Ok(p) => p,
         Err(code) => return code,
     };

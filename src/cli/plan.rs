@@ -21,6 +21,18 @@ pub struct PlanArgs {
     /// Show env values in diffs (masked by default).
     #[arg(long)]
     pub show_secrets: bool,
+    #[command(flatten)]
+    pub only: Only,
+}
+
+/// `--only`, shared by plan and apply.
+#[derive(clap::Args, Debug, Default)]
+pub struct Only {
+    /// Look at these services alone (repeat it, or separate with commas): `web`, `deploy/api`;
+    /// an `instances` service's base name picks every instance. The whole spec is still
+    /// validated; the other services are not read, changed or pruned.
+    #[arg(long = "only", value_name = "SERVICE", value_delimiter = ',')]
+    pub names: Vec<String>,
 }
 
 /// A loaded spec's model, its owners' ids and whose supervisor it uses.
@@ -37,27 +49,33 @@ pub(super) fn prepare(
     spec: &Path,
     script_root: Option<PathBuf>,
 ) -> Result<Prepared, i32> {
-    prepare_as(g, spec, None, script_root)
+    prepare_as(g, spec, None, script_root, &Only::default())
 }
 
-/// [`prepare`] for the text of `read` known as `known_as` (`--as`).
-fn prepare_as(
+/// [`prepare`] for the text of `read` known as `known_as` (`--as`), narrowed to `only`'s
+/// services when it names any.
+pub(super) fn prepare_as(
     g: &Global,
     read: &Path,
     known_as: Option<&Path>,
     script_root: Option<PathBuf>,
+    only: &Only,
 ) -> Result<Prepared, i32> {
-    let loaded = phase("load", || super::common::load_spec_as(g, read, known_as))?;
+    let mut loaded = phase("load", || super::common::load_spec_as(g, read, known_as))?;
     let spec = &super::common::spec_name(read, known_as);
+    if !only.names.is_empty() {
+        narrow(&mut loaded.spec, &only.names, spec)?;
+    }
     let users = SystemUsers;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
     let opts = phase("model options", || {
         ModelOptions::new(&loaded.spec, &users, script_root, exe, users.current().name)
     });
-    let model = phase("model", || model::build(&loaded.spec, &opts)).map_err(|e| {
+    let mut model = phase("model", || model::build(&loaded.spec, &opts)).map_err(|e| {
         eprintln!("{}: error: {e}", spec.display());
         1
     })?;
+    model.partial = !only.names.is_empty();
     let ids = phase("owners", || plan::resolve_owners(&model, &users)).map_err(|e| {
         eprintln!("{}: error: {e}", spec.display());
         1
@@ -67,6 +85,25 @@ fn prepare_as(
         ids,
         supervisor: loaded.spec.supervisor,
     })
+}
+
+/// Narrows `spec` (known as `name`) to the services `names` pick, saying so on stderr.
+fn narrow(spec: &mut crate::spec::Spec, names: &[String], name: &Path) -> Result<(), i32> {
+    let count = |s: &crate::spec::Spec| {
+        s.services.len() + s.users.iter().map(|t| t.services.len()).sum::<usize>()
+    };
+    let all = count(spec);
+    if let Err(problems) = crate::spec::select(spec, names) {
+        for p in problems {
+            eprintln!("{}: error: {p}", name.display());
+        }
+        return Err(1);
+    }
+    eprintln!(
+        "note: --only: {} of {all} services; the others are not looked at, and nothing is pruned",
+        count(spec)
+    );
+    Ok(())
 }
 
 /// Observes `root` and diffs. `relocate_links`: `--root` (not `render --out`, which reads
@@ -93,13 +130,17 @@ fn observe_and_diff(
     relocate_links: bool,
     record: bool,
 ) -> Result<(Plan, StatCache), i32> {
-    let cache = phase("cache load", || match relocate_links {
+    // A model of some services (`--only`) reads their few files directly: loading and saving
+    // the cache of every service would cost more. Its entries for what this apply changes are
+    // then stale, which only makes the next full plan read those files again.
+    let cached = relocate_links && !p.model.partial;
+    let cache = phase("cache load", || match cached {
         true => StatCache::file(root, &p.model.project, false)
             .map(|f| StatCache::load(&f))
             .unwrap_or_default(),
         false => StatCache::default(),
     });
-    let cache_use = match (relocate_links, record) {
+    let cache_use = match (cached, record) {
         (false, _) => CacheUse::None,
         (true, false) => CacheUse::Read(&cache),
         (true, true) => CacheUse::ReadAndRecord(&cache),
@@ -145,7 +186,8 @@ pub(super) fn out(text: &str) {
 }
 
 pub fn run(g: &Global, a: &PlanArgs) -> i32 {
-    let prepared = match prepare_as(g, &a.spec, a.as_path.as_deref(), g.root.clone()) {
+    let root = g.root.clone();
+    let prepared = match prepare_as(g, &a.spec, a.as_path.as_deref(), root, &a.only) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -137,6 +137,7 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         tree,
         services,
         trees,
+        partial: false,
     })
 }
 

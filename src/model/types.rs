@@ -123,4 +123,8 @@ pub struct Model {
     pub services: Vec<ServiceModel>,
     /// The system tree first, then one per user.
     pub trees: Vec<ManagedTree>,
+    /// Built from a spec narrowed by `--only` ([`crate::spec::select`]): the services it lacks
+    /// are not removed ones, so observe looks for no prunes.
+    #[serde(skip)]
+    pub partial: bool,
 }

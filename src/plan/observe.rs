@@ -14,7 +14,7 @@ use super::disk::{read_nofollow, Disk};
 use super::marker::{marker_project, marker_value};
 use super::observed::{Extra, Found, Observed, PruneCandidate};
 use super::owners::{resolve_owners, OwnerIds};
-use super::paths::{disk_path, disk_target, is_temp_name};
+use super::paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name, trash_name};
 use super::statcache::{EntryKind, StatCache};
 use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
 use crate::timings::phase;
@@ -86,9 +86,11 @@ pub fn observe_with(
     phase("observe: containers", || {
         scan_containers(root, model, &mut disk, &mut obs)
     })?;
-    phase("observe: prunes", || {
-        scan_prunes(root, model, users, &mut disk, &mut obs)
-    })?;
+    if !model.partial {
+        phase("observe: prunes", || {
+            scan_prunes(root, model, users, &mut disk, &mut obs)
+        })?;
+    }
     scan_disabled(root, model, &mut obs);
     name_owners(&mut obs, users);
     obs.seen = disk.into_seen();
@@ -353,20 +355,53 @@ fn scan_containers(
             continue;
         }
         let disk = disk_path(root, path);
-        for entry in disk_io.list_dir(&disk)? {
-            if is_temp_name(&entry.name) {
-                let found = disk_io.lstat(&disk.join(&entry.name), None)?;
-                obs.extras.push(Extra {
-                    path: path.join(&entry.name),
-                    found,
-                    service: None,
-                    class: None,
-                    temp: true,
-                });
+        let temps = match (model.partial, node.class) {
+            // Of some services only (`--only`): their own temporaries, not a listing of a
+            // dir of 1,000 (the others' are the next full apply's).
+            (true, FileClass::Root) => {
+                let mut temps = Vec::new();
+                for name in own_names(model, path) {
+                    for temp in [temp_name(name), stage_name(name), trash_name(name)] {
+                        match disk_io.lstat(&disk.join(&temp), None)? {
+                            Found::Missing => {}
+                            found => temps.push((temp, found)),
+                        }
+                    }
+                }
+                temps
             }
+            _ => {
+                let mut temps = Vec::new();
+                for entry in disk_io.list_dir(&disk)? {
+                    if is_temp_name(&entry.name) {
+                        let found = disk_io.lstat(&disk.join(&entry.name), None)?;
+                        temps.push((entry.name, found));
+                    }
+                }
+                temps
+            }
+        };
+        for (name, found) in temps {
+            obs.extras.push(Extra {
+                path: path.join(name),
+                found,
+                service: None,
+                class: None,
+                temp: true,
+            });
         }
     }
     Ok(())
+}
+
+/// The names in container `dir` of the model's services: their dirs and enable links.
+fn own_names<'m>(model: &'m Model, dir: &'m Path) -> impl Iterator<Item = &'m OsStr> {
+    model
+        .services
+        .iter()
+        .flat_map(|s| [&s.dir, &s.link])
+        .filter(move |p| p.parent() == Some(dir))
+        .filter_map(|p| p.file_name())
 }
 
 fn scan_prunes(

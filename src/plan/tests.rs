@@ -142,6 +142,7 @@ pub(crate) fn model(project: &str, svcs: &[Svc]) -> Model {
             service_dir: service,
             owner: me(),
         }],
+        partial: false,
     }
 }
 

@@ -15,11 +15,13 @@ mod names;
 mod node;
 mod raw;
 mod resolve;
+mod select;
 mod suggest;
 mod types;
 mod user_trees;
 mod validate;
 
+pub use select::select;
 pub use types::*;
 
 use crate::users::UserDb;
