@@ -5,7 +5,8 @@
 #   cold    apply of N new services until every runsv answers (info);
 #   no-op   apply of the same spec while all N run (median of 7), and the same with
 #           --no-supervise (what plan + write cost without the driver);
-#   1-of-N  apply that changes one service's env (it is restarted; median of 7)
+#   1-of-N  apply that changes one service's env (it is restarted; median of 7), and the same
+#           with `--only` that service (the 999 others are not read);
 #   restart that service restarted alone: `runitctl sv -w 7 restart` (event-driven waits) and
 #           Debian's `sv -w 7 restart` (polls every 420 ms); the target is 1-of-N ≈ restart;
 #   shutdown of the N services (info).
@@ -90,6 +91,27 @@ timed() {
   done | median
 }
 
+# one_change BACKEND KEY FIRST [ARGS…]: median seconds of RUNS applies (with ARGS) that each
+# change svc-MID's env (versions FIRST+1 …), into R[BACKEND.KEY]; their stage medians into
+# R[BACKEND.KEY-stages].
+one_change() {
+  local b=$1 key=$2 first=$3 d="$WORK/$1" v t0 t1
+  shift 3
+  for v in $(seq $((first + 1)) $((first + RUNS))); do
+    spec "$b" "$v" > "$d/spec.yaml"
+    sleep 1.2
+    t0=$(now)
+    RUNITCTL_TIMINGS=1 "$BIN" --root "$d/root" apply "$d/spec.yaml" "$@" > "$d/$key.out" \
+      2>> "$d/$key.timing"
+    t1=$(now)
+    grep -q ', 1 restarted,' "$d/$key.out" \
+      || { echo "bench: expected one restart" >&2; cat "$d/$key.out" >&2; exit 1; }
+    echo "$t1 - $t0" | bc
+  done | median > "$d/$key"
+  R[$b.$key]=$(cat "$d/$key")
+  R[$b.$key-stages]=$(stages "$d/$key.timing")
+}
+
 measure() { # BACKEND
   local b=$1 d="$WORK/$1" mid t0 t1
   mid=svc-$(printf '%0*d' ${#N} $((N / 2)))
@@ -102,17 +124,8 @@ measure() { # BACKEND
     || { echo "bench: no-op apply changed something" >&2; exit 1; }
   R[$b.noop]=$(timed 0 "$BIN" --root "$d/root" apply "$d/spec.yaml")
   R[$b.files]=$(timed 0 "$BIN" --root "$d/root" apply "$d/spec.yaml" --no-supervise)
-  for v in $(seq "$RUNS"); do
-    spec "$b" "$v" > "$d/spec.yaml"
-    sleep 1.2
-    t0=$(now)
-    RUNITCTL_TIMINGS=1 "$BIN" --root "$d/root" apply "$d/spec.yaml" > "$d/one.out" 2>> "$d/one.timing"
-    t1=$(now)
-    grep -q ', 1 restarted,' "$d/one.out" || { echo "bench: expected one restart" >&2; cat "$d/one.out" >&2; exit 1; }
-    echo "$t1 - $t0" | bc
-  done | median > "$d/one"
-  R[$b.one]=$(cat "$d/one")
-  R[$b.stages]=$(stages "$d/one.timing")
+  one_change "$b" one 0
+  one_change "$b" only "$RUNS" --only "$mid"
   R[$b.ours]=$(timed 1.2 "$BIN" sv -w 7 restart "$d/root/etc/service/$mid")
   R[$b.debian]=$(timed 1.2 /usr/bin/sv -w 7 restart "$d/root/etc/service/$mid")
   t0=$(now); "$BIN" --root "$d/root" shutdown --timeout 10 > /dev/null; t1=$(now)
@@ -124,13 +137,14 @@ measure embedded
 measure runit
 ratio() { echo "scale=2; $1 / $2" | bc; }
 printf '%-44s %10s %10s %8s\n' "" embedded runit "emb/runit"
-for k in cold noop files one ours debian down; do
+for k in cold noop files one only ours debian down; do
   case $k in
     cold) label="cold apply of $N (until all picked up)";;
     noop) label="no-op apply, $N running";;
     files) label="  the same with --no-supervise (files only)";;
     down) label="shutdown of $N services";;
     one) label="apply changing 1 of $N (1 restart)";;
+    only) label="  the same with --only that service";;
     ours) label="that restart alone: runitctl sv -w 7 restart";;
     debian) label="that restart alone: Debian sv -w 7 restart";;
   esac
@@ -138,10 +152,15 @@ for k in cold noop files one ours debian down; do
     "$(ratio "${R[embedded.$k]}" "${R[runit.$k]}")"
 done
 for b in embedded runit; do
-  printf '%s: 1-of-%s apply / restart alone (runitctl sv) = %s; / Debian sv = %s\n' "$b" "$N" \
-    "$(ratio "${R[$b.one]}" "${R[$b.ours]}")" "$(ratio "${R[$b.one]}" "${R[$b.debian]}")"
+  for k in one only; do
+    printf '%s: 1-of-%s apply%s / restart alone (runitctl sv) = %s; / Debian sv = %s\n' "$b" "$N" \
+      "$([ $k = only ] && echo " --only")" "$(ratio "${R[$b.$k]}" "${R[$b.ours]}")" \
+      "$(ratio "${R[$b.$k]}" "${R[$b.debian]}")"
+  done
 done
 for b in embedded runit; do
-  printf '%s: where the 1-of-%s apply goes (median ms of each stage, RUNITCTL_TIMINGS=1):\n  %s\n' \
-    "$b" "$N" "${R[$b.stages]}"
+  for k in one only; do
+    printf '%s: where the 1-of-%s apply%s goes (median ms of each stage, RUNITCTL_TIMINGS=1):\n  %s\n' \
+      "$b" "$N" "$([ $k = only ] && echo " --only")" "${R[$b.$k-stages]}"
+  done
 done

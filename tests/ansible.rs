@@ -175,6 +175,28 @@ fn role_applies_converges_checks_diffs_and_rejects_a_bad_variable() {
         "no FILE:LINE:COL diagnostic in:\n{out}"
     );
     assert_same_tree(&before, &snapshot(&root), "a bad spec");
+
+    // (6) runitctl_only: a change to shop-web with only shop-worker named is planned as in
+    // sync and not applied (services.yaml itself is still written).
+    let only = a.file("only.json", r#"{"runitctl_only": ["shop-worker"]}"#);
+    let huge = "shop_puma_config=config/puma-huge.rb";
+    let worker = run(&["-e", huge, "-e", &format!("@{}", only.display())]);
+    assert!(worker.status.success(), "only: {}", describe(&worker));
+    let out = text(&worker);
+    assert_eq!(
+        task_outcome(&out, "runitctl : Plan (runitctl plan)"),
+        "ok",
+        "{out}"
+    );
+    assert_eq!(
+        task_outcome(&out, "runitctl : Apply (runitctl apply)"),
+        "skipping"
+    );
+    let run1 = std::fs::read_to_string(root.join("etc/sv/shop-web-1/run")).unwrap();
+    assert!(run1.contains("puma -C config/puma-big.rb"), "{run1}");
+    assert!(std::fs::read_to_string(&spec)
+        .unwrap()
+        .contains("puma-huge"));
 }
 
 /// Ansible's own `community.general.runit` module, which reads and drives services with
