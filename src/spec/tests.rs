@@ -405,3 +405,39 @@ fn a_spec_that_is_not_utf8_is_an_error() {
         )]
     );
 }
+
+#[test]
+fn no_spec_path_may_have_dot_components() {
+    let src = "sv_dir: /etc/sv/..\nservice_dir: /etc/./service\nservices:\n  web: { run: r, cwd: /srv/../x, log: { dir: /../escaped } }\nusers:\n  deploy:\n    home: /../nbhome\n    sv_dir: ~/../sv\n    service_dir: /home/deploy/service/.\n";
+    let h = heads(src);
+    let at: Vec<&str> = h
+        .iter()
+        .map(|d| d.split(": error").next().unwrap())
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "services.yaml:1:9",
+            "services.yaml:2:14",
+            "services.yaml:4:23",
+            "services.yaml:4:46",
+            "services.yaml:7:11",
+            "services.yaml:8:13",
+            "services.yaml:9:18",
+        ],
+        "{h:#?}"
+    );
+    assert!(h[0].ends_with("`sv_dir` must not have a `..` component, found `/etc/sv/..`"));
+    // `//` and a trailing `/` are normalised away.
+    let s = load_text(
+        "sv_dir: //etc//sv/\nservices:\n  web: { run: r, log: { dir: /var/log//web/ } }\n",
+        false,
+    )
+    .unwrap()
+    .spec;
+    assert_eq!(s.sv_dir, PathBuf::from("/etc/sv"));
+    assert_eq!(
+        s.services[0].log.as_ref().unwrap().dir,
+        PathBuf::from("/var/log/web")
+    );
+}

@@ -4,7 +4,7 @@
 use super::accounts::Accounts;
 use super::checks::{check_all, BuiltTree};
 use super::diag::Problems;
-use super::fields::{key_text, known, line, map, misplaced_service, Place, Sp};
+use super::fields::{key_text, known, line, map, misplaced_service, path, Place, Sp};
 use super::names::{name_problem, NAME_HELP};
 use super::node::{Node, Value};
 use super::raw::{parse_service, RawService};
@@ -128,8 +128,8 @@ pub fn validate(
     }
     let p = cx.problems;
 
-    let sv_dir = sv_dir.unwrap_or_else(|| PathBuf::from("/etc/sv"));
-    let service_dir = service_dir.unwrap_or_else(|| PathBuf::from("/etc/service"));
+    let sv_dir = sv_dir.map_or_else(|| PathBuf::from("/etc/sv"), |s| s.v);
+    let service_dir = service_dir.map_or_else(|| PathBuf::from("/etc/service"), |s| s.v);
     check_all(&sv_dir, &service_dir, &system, &trees, &users, p);
 
     if !p.is_empty() {
@@ -233,17 +233,13 @@ fn project_name(v: &Node, p: &mut Problems) -> Option<String> {
     Some(s.v)
 }
 
-/// `sv_dir` / `service_dir` at the top: absolute paths.
-fn top_dir(v: &Node, what: &str, p: &mut Problems) -> Option<PathBuf> {
-    let s = line(v, what, &Place::top(), p)?;
-    if !s.v.starts_with('/') {
-        p.error(
-            s.pos,
-            format!("`{what}` must be an absolute path, found `{}`", s.v),
-        );
-        return None;
-    }
-    Some(Path::new(&s.v).components().collect())
+/// `sv_dir` / `service_dir` at the top: absolute paths, with where they were written.
+fn top_dir(v: &Node, what: &str, p: &mut Problems) -> Option<Sp<PathBuf>> {
+    let s = path(v, what, false, &Place::top(), p)?;
+    Some(Sp {
+        v: Path::new(&s.v).components().collect(),
+        pos: s.pos,
+    })
 }
 
 fn supervisor_kind(v: &Node, p: &mut Problems) -> Option<Supervisor> {
