@@ -249,12 +249,33 @@ fn instance_names_obey_the_length_limit() {
 }
 
 #[test]
-fn a_users_app_may_only_use_the_users_groups() {
-    let src = "users:\n  deploy:\n    services:\n      a: { run: r, group: docker }\n      b: { run: r, group: www-data }\n";
+fn a_users_app_may_only_name_the_users_primary_group() {
+    // deploy: primary group deploy, also in docker. Its runsvdir cannot switch groups.
+    let src = "users:\n  deploy:\n    services:\n      a: { run: r, group: docker }\n      b: { run: r, group: www-data }\n      c: { run: r, group: deploy }\n";
+    let e = errors(src);
+    let heads: Vec<&str> = e.iter().map(|d| d.lines().next().unwrap()).collect();
     assert_eq!(
-        heads(src),
-        ["services.yaml:5:27: error: user `deploy` is not in group `www-data`"]
+        heads,
+        [
+            "services.yaml:4:27: error: service `a` of user `deploy` cannot switch to group `docker`",
+            "services.yaml:5:27: error: service `b` of user `deploy` cannot switch to group `www-data`",
+        ]
     );
+    assert!(e[0].ends_with(
+        "= help: user `deploy`'s runsvdir runs as `deploy`, which cannot switch groups; its apps \
+         already run with all of its groups (deploy, docker): leave `group` out"
+    ));
+    let ok = "users:\n  deploy:\n    services:\n      c: { run: r, group: deploy }\n";
+    let s = load_text(ok, false).unwrap().spec;
+    assert_eq!(s.users[0].services[0].group.as_deref(), Some("deploy"));
+}
+
+#[test]
+fn defaults_group_applies_to_system_services_only() {
+    let src = "defaults: { user: www-data, group: docker }\nservices:\n  web: { run: r }\nusers:\n  deploy:\n    services:\n      api: { run: r }\n";
+    let s = load_text(src, false).unwrap_or_else(|d| panic!("{d}")).spec;
+    assert_eq!(s.services[0].group.as_deref(), Some("docker"));
+    assert_eq!(s.users[0].services[0].group, None);
 }
 
 #[test]

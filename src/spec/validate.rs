@@ -90,10 +90,11 @@ pub fn validate(
     let system = services
         .map(|n| resolve_tree(n, &Place::top(), &defaults, &Tree::System, &mut cx))
         .unwrap_or_default();
-    // `defaults.user` and `defaults.log.user` are for system services: a user's apps and
-    // their loggers run as that user.
+    // `defaults.user`, `defaults.group` and `defaults.log.user` are for system services: a
+    // user's apps and their loggers run as that user, with its groups.
     let mut user_defaults = RawService {
         user: None,
+        group: None,
         ..defaults.clone()
     };
     if let Some(super::log::RawLog::On(f)) = &mut user_defaults.log {
