@@ -462,3 +462,20 @@ fn no_spec_path_may_have_dot_components() {
         PathBuf::from("/var/log/web")
     );
 }
+
+#[test]
+fn user_names_are_checked_for_shape_even_under_root() {
+    let src = "users:\n  \"\": {}\n  -x: {}\n  \"a b\": {}\n  ok.name: {}\n";
+    let Err(d) = load_text(src, true) else {
+        panic!("loaded")
+    };
+    let heads: Vec<&str> = d.0.iter().map(|d| d.lines().next().unwrap()).collect();
+    assert_eq!(
+        heads,
+        [
+            "services.yaml:2:3: error: a user name must not be empty",
+            "services.yaml:3:3: error: `-x` is not a user name",
+            "services.yaml:4:3: error: `a b` is not a user name",
+        ]
+    );
+}
