@@ -285,9 +285,83 @@ fn user_trees_may_not_share_directories() {
     assert_eq!(
         heads(src),
         [
-            "services.yaml:2:3: error: sv_dir `/etc/sv` of user `deploy` is also the system sv_dir",
-            "services.yaml:4:3: error: service_dir `/home/deploy/service` of user `app` is also the service_dir of user `deploy`",
+            "services.yaml:3:13: error: sv_dir `/etc/sv` of user `deploy` is also the system sv_dir",
+            "services.yaml:5:18: error: service_dir `/home/deploy/service` of user `app` is also the service_dir of user `deploy`",
         ]
+    );
+}
+
+/// The spec fragments of the bug hunt's finding 4 that passed `check` and made `plan` fail
+/// with "… is generated twice".
+#[test]
+fn tree_dirs_may_not_be_equal_or_nested() {
+    let h =
+        heads("sv_dir: /etc/service\nservice_dir: /etc/service\nservices:\n  web: { run: r }\n");
+    assert_eq!(
+        h,
+        ["services.yaml:2:14: error: service_dir `/etc/service` is also the system sv_dir"]
+    );
+    let h = heads("service_dir: /etc/sv/enabled\nservices:\n  enabled: { run: r }\n");
+    assert_eq!(
+        h,
+        ["services.yaml:1:14: error: service_dir `/etc/sv/enabled` is inside the system sv_dir `/etc/sv`"]
+    );
+    // A default is written nowhere: the one written is reported, the relation turned round.
+    let h = heads("sv_dir: /etc/service/defs\n");
+    assert_eq!(
+        h,
+        ["services.yaml:1:9: error: sv_dir `/etc/service/defs` is inside the system service_dir `/etc/service`"]
+    );
+    let h = heads("sv_dir: /etc\n");
+    assert_eq!(
+        h,
+        ["services.yaml:1:9: error: sv_dir `/etc` contains the system service_dir `/etc/service`"]
+    );
+    // A user's dirs, against the system's and each other (a default is reported at the name).
+    let src = "users:\n  deploy:\n    sv_dir: /etc/sv/deploy\n  app:\n    home: /srv/app\n    service_dir: ~/sv/enabled\n";
+    assert_eq!(
+        heads(src),
+        [
+            "services.yaml:3:13: error: sv_dir `/etc/sv/deploy` of user `deploy` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:6:18: error: service_dir `/srv/app/sv/enabled` of user `app` is inside the sv_dir of user `app` `/srv/app/sv`",
+        ]
+    );
+    // Siblings are fine.
+    let ok = "sv_dir: /etc/sv\nservice_dir: /etc/svc\nusers:\n  app:\n    home: /srv/app\n    sv_dir: ~/services\n    service_dir: ~/enabled\n";
+    load_text(ok, false).unwrap_or_else(|d| panic!("{d}"));
+}
+
+#[test]
+fn log_dirs_stay_out_of_tree_dirs() {
+    let src = "services:\n  web: { run: r, log: { dir: /etc/sv/web } }\n  db: { run: r, log: { dir: /etc/sv/web/log/main } }\n  a: { run: r, log: { dir: /etc/service } }\n  b: { run: r, log: { dir: /etc } }\n  c: { run: r, log: { dir: /home/deploy/sv } }\n  d: { run: r, log: { dir: /var/log/runsvdir-deploy } }\nusers:\n  deploy:\n    services:\n      api: { run: r, log: { dir: /etc/sv/api } }\n";
+    assert_eq!(
+        heads(src),
+        [
+            "services.yaml:2:30: error: log dir `/etc/sv/web` of service `web` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:3:29: error: log dir `/etc/sv/web/log/main` of service `db` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:4:28: error: log dir `/etc/service` of service `a` is the system service_dir",
+            "services.yaml:5:28: error: log dir `/etc` of service `b` contains the system sv_dir `/etc/sv`",
+            "services.yaml:6:28: error: log dir `/home/deploy/sv` of service `c` is the sv_dir of user `deploy`",
+            "services.yaml:7:28: error: log dir `/var/log/runsvdir-deploy` of service `d` is the log dir of user `deploy`'s runsvdir",
+            "services.yaml:11:34: error: log dir `/etc/sv/api` of service `api` of user `deploy` is inside the system sv_dir `/etc/sv`",
+        ]
+    );
+}
+
+#[test]
+fn a_log_dir_in_a_tree_dir_is_reported_once_per_declared_service() {
+    assert_eq!(
+        heads("sv_dir: /var/log\nservices:\n  e: { run: r, instances: 3 }\n"),
+        ["services.yaml:3:3: error: log dir `/var/log/e-1` of service `e-1` is inside the system sv_dir `/var/log`"]
+    );
+}
+
+#[test]
+fn a_log_dir_is_not_shared_across_trees() {
+    let src = "services:\n  api: { run: r, log: { dir: /home/deploy/log/api } }\nusers:\n  deploy:\n    services:\n      api: { run: r }\n";
+    assert_eq!(
+        heads(src),
+        ["services.yaml:6:7: error: log dir `/home/deploy/log/api` of service `api` of user `deploy` is also the log dir of `api`"]
     );
 }
 

@@ -2,7 +2,7 @@
 //! [`Spec`] — or collect every problem found. Nothing stops at the first error.
 
 use super::accounts::Accounts;
-use super::checks::{check_all, BuiltTree};
+use super::checks::{check_all, BuiltTree, SystemDirs};
 use super::diag::Problems;
 use super::fields::{key_text, known, line, map, misplaced_service, path, Place, Sp};
 use super::names::{name_problem, NAME_HELP};
@@ -119,19 +119,35 @@ pub fn validate(
             .services
             .map(|n| resolve_tree(n, &place, &user_defaults, &Tree::User(&account), &mut cx))
             .unwrap_or_default();
+        // Where a tree dir is reported: its value, or the user's name for a default.
+        let at = |d: &Option<Sp<String>>| d.as_ref().map_or(u.name.pos, |d| d.pos);
         trees.push(BuiltTree {
             name: u.name.clone(),
             account,
-            sv_dir: sv,
-            service_dir: svc,
+            sv_dir: Sp {
+                v: sv,
+                pos: at(&u.sv_dir),
+            },
+            service_dir: Sp {
+                v: svc,
+                pos: at(&u.service_dir),
+            },
             apps,
         });
     }
     let p = cx.problems;
 
-    let sv_dir = sv_dir.map_or_else(|| PathBuf::from("/etc/sv"), |s| s.v);
-    let service_dir = service_dir.map_or_else(|| PathBuf::from("/etc/service"), |s| s.v);
-    check_all(&sv_dir, &service_dir, &system, &trees, &users, p);
+    let system_dir = |d: Option<Sp<PathBuf>>, default: &str| match d {
+        Some(d) => (d.v, Some(d.pos)),
+        None => (PathBuf::from(default), None),
+    };
+    let (sv_dir, sv_dir_pos) = system_dir(sv_dir, "/etc/sv");
+    let (service_dir, service_dir_pos) = system_dir(service_dir, "/etc/service");
+    let dirs = SystemDirs {
+        sv_dir: (&sv_dir, sv_dir_pos),
+        service_dir: (&service_dir, service_dir_pos),
+    };
+    check_all(&dirs, &system, &trees, &users, p);
 
     if !p.is_empty() {
         return None;
@@ -145,8 +161,8 @@ pub fn validate(
         .into_iter()
         .map(|t| UserTree {
             account: t.account,
-            sv_dir: t.sv_dir,
-            service_dir: t.service_dir,
+            sv_dir: t.sv_dir.v,
+            service_dir: t.service_dir.v,
             services: sorted(t.apps),
         })
         .collect();
