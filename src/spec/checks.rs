@@ -297,7 +297,11 @@ fn check_log_places(all: &[Owned], dirs: &[TreeDir], trees: &[BuiltTree], p: &mu
                  svlogd's files), and a log dir is svlogd's: give the log a directory apart from \
                  them (leave `dir` unset for /var/log/<name>)",
             );
-        } else if let Some((_, user)) = runsvdir_logs.iter().find(|(dir, _)| *dir == log.dir) {
+        } else if let Some((_, user)) = runsvdir_logs
+            .iter()
+            // A system service named runsvdir-<user> is reported as such already.
+            .find(|(dir, _)| *dir == log.dir && !taken_name(owner, r, dir))
+        {
             p.error_help(
                 r.log_pos,
                 format!("{of} is the log dir of user `{user}`'s runsvdir"),
@@ -306,4 +310,9 @@ fn check_log_places(all: &[Owned], dirs: &[TreeDir], trees: &[BuiltTree], p: &mu
             );
         }
     }
+}
+
+/// Whether `r` is a system service named after the runsvdir whose log dir is `dir`.
+fn taken_name(owner: Option<&str>, r: &Resolved, dir: &Path) -> bool {
+    owner.is_none() && dir.file_name() == Some(r.service.name.as_ref())
 }
