@@ -10,6 +10,16 @@ use std::ffi::CString;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+/// Whether `name` has the shape of a Unix user name: not empty, not starting with `-`, only
+/// letters, digits, `_`, `-`, `.` and `$` (shadow's useradd rules, loosely).
+pub fn is_user_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '$'))
+}
+
 /// One passwd entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserEntry {
@@ -257,5 +267,27 @@ impl UserDb for FileUsers {
                 gid: 0,
                 home: "/root".into(),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_names_have_a_shape() {
+        for ok in [
+            "deploy",
+            "www-data",
+            "_apt",
+            "a.b",
+            "machine$",
+            "Debian-exim",
+        ] {
+            assert!(is_user_name(ok), "{ok}");
+        }
+        for bad in ["", "-x", "a b", "a/b", "é", "a:b"] {
+            assert!(!is_user_name(bad), "{bad}");
+        }
     }
 }

@@ -308,12 +308,7 @@ fn app_name(
 }
 
 fn check_user(user: &str) -> Result<(), ImportError> {
-    let ok = !user.is_empty()
-        && !user.starts_with('-')
-        && user
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '$'));
-    if ok {
+    if crate::users::is_user_name(user) {
         Ok(())
     } else {
         Err(ImportError::one(format!(

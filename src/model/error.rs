@@ -31,7 +31,7 @@ impl std::fmt::Display for BuildError {
                 second,
             } => write!(
                 f,
-                "error: {} is generated twice, by {first} and by {second}",
+                "{} is generated twice, by {first} and by {second}",
                 path.display()
             ),
         }

@@ -408,7 +408,7 @@ fn two_services_sharing_a_log_dir_conflict() {
     b.log = Some(log("/var/log/a"));
     assert_eq!(
         build_error(vec![a, b]),
-        "error: /var/log/a is generated twice, by service a and by service b"
+        "/var/log/a is generated twice, by service a and by service b"
     );
 }
 
@@ -423,7 +423,7 @@ fn a_conflict_among_many_services_names_them_in_spec_order() {
     services[190].log = Some(log("/var/log/s020"));
     assert_eq!(
         build_error(services),
-        "error: /var/log/s010 is generated twice, by service s010 and by service s150"
+        "/var/log/s010 is generated twice, by service s010 and by service s150"
     );
 }
 
@@ -435,7 +435,7 @@ fn a_log_dir_on_a_marker_conflicts() {
     api.log = Some(log("/etc/sv/web/.runitctl"));
     assert_eq!(
         build_error(vec![api, web]),
-        "error: /etc/sv/web/.runitctl is generated twice, by service api and by service web"
+        "/etc/sv/web/.runitctl is generated twice, by service api and by service web"
     );
 }
 

@@ -1,5 +1,6 @@
-//! `env:` — what chpst -e will read: one file per name, the first line of each. Names are
-//! `[A-Za-z_][A-Za-z0-9_]*`; values are single-line strings (numbers and booleans as written).
+//! `env:` — what chpst -e will read: one file per name, the first line of each, without its
+//! trailing spaces and tabs. Names are `[A-Za-z_][A-Za-z0-9_]*`; values are single-line strings
+//! (numbers and booleans as written) that do not end in a space or tab.
 
 use super::diag::Problems;
 use super::fields::{map, Place, Sp};
@@ -33,6 +34,18 @@ pub fn parse_env(v: &Node, place: &Place, p: &mut Problems) -> BTreeMap<String, 
                         val.pos,
                         format!("env `{name}` {} spans several lines", place.within()),
                         "chpst -e reads only the first line of env/<NAME>; keep values on one line",
+                    );
+                    continue;
+                }
+                if text.ends_with([' ', '\t']) {
+                    p.error_help(
+                        val.pos,
+                        format!("env `{name}` {} ends in a space or tab", place.within()),
+                        format!(
+                            "chpst -e strips trailing spaces and tabs: the service would see \
+                             `{}`",
+                            text.trim_end_matches([' ', '\t'])
+                        ),
                     );
                     continue;
                 }
@@ -82,6 +95,28 @@ mod tests {
         assert!(!is_env_name("1A"));
         assert!(!is_env_name("A-B"));
         assert!(!is_env_name(""));
+    }
+
+    #[test]
+    fn values_may_not_end_in_a_space_or_tab() {
+        let mut p = Problems::default();
+        let src = "A: \"  spaced  \"\nB: \"x\\t\"\nC: \" lead\"\nD: \"$ \"\n";
+        let env = parse_env(&parse(src).unwrap(), &Place("service `w`".into()), &mut p);
+        assert_eq!(env.keys().collect::<Vec<_>>(), ["C"]);
+        let d = p.into_sorted();
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "env `A` in service `w` ends in a space or tab",
+                "env `B` in service `w` ends in a space or tab",
+                "env `D` in service `w` ends in a space or tab",
+            ]
+        );
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("chpst -e strips trailing spaces and tabs: the service would see `  spaced`")
+        );
     }
 
     #[test]

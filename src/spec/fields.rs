@@ -230,7 +230,8 @@ pub fn uint(
 }
 
 /// A path as written: absolute, or `~` / `~/…` when `tilde` allows (expanded later, once the
-/// user is known). Checked here so a bad path under `defaults:` is reported once.
+/// user is known), without `.` or `..` components (`//` and a trailing `/` are normalised away
+/// later). Checked here so a bad path under `defaults:` is reported once.
 pub fn path(
     node: &Node,
     what: &str,
@@ -247,7 +248,7 @@ pub fn path(
     let s = line(node, what, place, p)?;
     let home_relative = s.v == "~" || s.v.starts_with("~/");
     if s.v.starts_with('/') || (tilde && home_relative) {
-        return Some(s);
+        return no_dot_components(s, what, place, p);
     }
     let help = match (tilde, s.v.starts_with('~')) {
         (true, true) => "only `~` and `~/…` (the service user's home) are expanded",
@@ -262,6 +263,30 @@ pub fn path(
             s.v
         ),
         help,
+    );
+    None
+}
+
+/// `path` unless one of its components is `.` or `..`: written as is into scripts and link
+/// targets, `..` would lead out of a `--root` sandbox, and `/var/log/web/..` is `/var/log`.
+fn no_dot_components(
+    path: Sp<String>,
+    what: &str,
+    place: &Place,
+    p: &mut Problems,
+) -> Option<Sp<String>> {
+    let Some(dot) = path.v.split('/').find(|c| matches!(*c, "." | "..")) else {
+        return Some(path);
+    };
+    p.error_help(
+        path.pos,
+        format!(
+            "{} must not have a `{dot}` component, found `{}`",
+            place.key(what),
+            path.v
+        ),
+        "write the path without `.` and `..` (scripts and links use it as written; under \
+         --root a `..` would point outside the sandbox)",
     );
     None
 }
@@ -344,6 +369,8 @@ mod tests {
         assert!(!ok("a: ~/app", false, &mut p));
         assert!(!ok("a: app", true, &mut p));
         assert!(!ok("a: ~bob/app", true, &mut p));
+        assert!(ok("a: //srv//app/", false, &mut p));
+        assert!(ok("a: /srv/..app/.x", false, &mut p));
         let helps: Vec<String> = p
             .into_sorted()
             .into_iter()
@@ -357,5 +384,30 @@ mod tests {
                 "only `~` and `~/…` (the service user's home) are expanded",
             ]
         );
+    }
+
+    #[test]
+    fn paths_may_not_have_dot_components() {
+        let mut p = Problems::default();
+        for src in [
+            "a: /../x",
+            "a: /var/log/web/..",
+            "a: ~/./app",
+            "a: ~/..",
+            "a: /srv/.",
+        ] {
+            assert!(
+                path(&first_value(src), "cwd", true, &place(), &mut p).is_none(),
+                "{src}"
+            );
+        }
+        let msgs: Vec<String> = p.into_sorted().into_iter().map(|d| d.message).collect();
+        assert_eq!(msgs.len(), 5);
+        assert!(msgs.contains(
+            &"`cwd` in service `web` must not have a `..` component, found `/../x`".into()
+        ));
+        assert!(msgs.contains(
+            &"`cwd` in service `web` must not have a `.` component, found `~/./app`".into()
+        ));
     }
 }

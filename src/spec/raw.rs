@@ -7,7 +7,7 @@
 use super::diag::Problems;
 use super::fields::{boolean, known, line, map, string, uint, Place, Sp};
 use super::log::{parse_log, RawLog};
-use super::node::{Node, Pos, Value};
+use super::node::{Node, Pos, ScalarKind, Value};
 use super::suggest::did_you_mean;
 use std::collections::BTreeMap;
 
@@ -44,6 +44,9 @@ pub const LIMIT_KEYS: &[&str] = &[
 pub const CONTROL_LETTERS: &[char] = &[
     'u', 'd', 'o', 'x', 't', 'k', 'p', 'c', 'h', 'a', 'i', 'q', '1', '2',
 ];
+
+/// Words YAML 1.1 reads as booleans (saphyr's YAML 1.2 reads them as strings), lowercased.
+const YAML11_BOOLS: &[&str] = &["y", "yes", "n", "no", "on", "off"];
 
 /// A service's keys, shape-checked, not yet merged or resolved.
 #[derive(Clone, Debug, Default)]
@@ -243,8 +246,34 @@ fn script(v: &Node, place: &Place, p: &mut Problems) -> Option<Sp<String>> {
     Some(s)
 }
 
-/// A command or script body (`finish`, `check`, `control/<letter>`).
+/// A command or script body (`finish`, `check`, `control/<letter>`): a YAML string. A boolean,
+/// a number or a YAML 1.1 boolean word (`no`, `off`, …) is refused rather than run as a command
+/// (`check: false` would be `exec false`, a check that never passes).
 fn body(v: &Node, what: &str, place: &Place, p: &mut Problems) -> Option<String> {
+    let found = match &v.value {
+        Value::Scalar {
+            kind: ScalarKind::Bool(_) | ScalarKind::Int(_) | ScalarKind::Float,
+            ..
+        } => Some(v.describe()),
+        Value::Scalar {
+            kind: ScalarKind::Str,
+            text,
+        } if YAML11_BOOLS.contains(&text.to_ascii_lowercase().as_str()) => {
+            Some(format!("`{text}` (a boolean in YAML 1.1)"))
+        }
+        _ => None,
+    };
+    if let Some(found) = found {
+        p.error_help(
+            v.pos,
+            format!(
+                "{} must be a string (a command or script), found {found}",
+                place.key(what)
+            ),
+            format!("for no `{what}`, leave the key out"),
+        );
+        return None;
+    }
     let s = string(v, what, place, p)?;
     if s.v.trim().is_empty() {
         p.error(s.pos, format!("{} must not be empty", place.key(what)));
@@ -368,6 +397,36 @@ mod tests {
         assert_eq!(errs.len(), 9, "{errs:#?}");
         assert!(errs.iter().any(|e| e.starts_with("bad signal letter `z`")));
         assert!(errs.iter().any(|e| e.contains("spans several lines")));
+    }
+
+    #[test]
+    fn check_finish_and_control_take_strings_only() {
+        let (s, errs) = svc(
+            "run: x\ncheck: false\nfinish: no\ncontrol: {t: true, d: 1.5, u: \"true\"}\n",
+            false,
+        );
+        assert_eq!(
+            errs,
+            [
+                "`check` in service `web` must be a string (a command or script), found boolean `false`",
+                "`finish` in service `web` must be a string (a command or script), found `no` (a boolean in YAML 1.1)",
+                "`t` in `control` of service `web` must be a string (a command or script), found boolean `true`",
+                "`d` in `control` of service `web` must be a string (a command or script), found number `1.5`",
+            ]
+        );
+        assert_eq!((s.check, s.finish), (None, None));
+        assert_eq!(
+            s.control.into_iter().collect::<Vec<_>>(),
+            [('u', "true".into())]
+        );
+        let (_, errs) = svc("run: x\ncheck: 1\ncontrol: {d: ~}\n", false);
+        assert_eq!(
+            errs,
+            [
+                "`check` in service `web` must be a string (a command or script), found number `1`",
+                "`d` in `control` of service `web` must be a string, found nothing (null)",
+            ]
+        );
     }
 
     #[test]

@@ -132,9 +132,10 @@ fn account(raw: &RawService, place: &Place, tree: &Tree, cx: &mut Context) -> Op
     }
 }
 
-/// The effective `group`; in a user's tree it must be one of the user's groups. A system
-/// service's `group` needs its `user`: chpst switches groups only with a user (`-u user:group`),
-/// so a lone `group` would be silently ignored.
+/// The effective `group`. A system service's `group` needs its `user`: chpst switches groups
+/// only with a user (`-u user:group`), so a lone `group` would be silently ignored. In a user's
+/// tree only the user's primary group is accepted (a no-op): the runsvdir runs unprivileged and
+/// cannot switch groups, and its apps already have every group of the user.
 fn group(raw: &RawService, place: &Place, tree: &Tree, cx: &mut Context) -> Option<String> {
     let given = raw.group.as_ref()?;
     if matches!(tree, Tree::System) && raw.user.is_none() {
@@ -148,13 +149,14 @@ fn group(raw: &RawService, place: &Place, tree: &Tree, cx: &mut Context) -> Opti
     }
     let group = cx.accounts.group(given, cx.problems)?;
     if let Tree::User(owner) = tree {
-        if !owner.groups.contains(&group) {
+        if owner.groups.first() != Some(&group) {
             cx.problems.error_help(
                 given.pos,
-                format!("user `{}` is not in group `{}`", owner.name, given.v),
+                format!("{} cannot switch to group `{}`", place.0, given.v),
                 format!(
-                    "{}'s runsvdir runs as `{}` and can only switch to its groups: {}",
-                    place.0,
+                    "user `{}`'s runsvdir runs as `{}`, which cannot switch groups; its apps \
+                     already run with all of its groups ({}): leave `group` out",
+                    owner.name,
                     owner.effective,
                     owner.groups.join(", ")
                 ),

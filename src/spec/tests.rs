@@ -249,12 +249,33 @@ fn instance_names_obey_the_length_limit() {
 }
 
 #[test]
-fn a_users_app_may_only_use_the_users_groups() {
-    let src = "users:\n  deploy:\n    services:\n      a: { run: r, group: docker }\n      b: { run: r, group: www-data }\n";
+fn a_users_app_may_only_name_the_users_primary_group() {
+    // deploy: primary group deploy, also in docker. Its runsvdir cannot switch groups.
+    let src = "users:\n  deploy:\n    services:\n      a: { run: r, group: docker }\n      b: { run: r, group: www-data }\n      c: { run: r, group: deploy }\n";
+    let e = errors(src);
+    let heads: Vec<&str> = e.iter().map(|d| d.lines().next().unwrap()).collect();
     assert_eq!(
-        heads(src),
-        ["services.yaml:5:27: error: user `deploy` is not in group `www-data`"]
+        heads,
+        [
+            "services.yaml:4:27: error: service `a` of user `deploy` cannot switch to group `docker`",
+            "services.yaml:5:27: error: service `b` of user `deploy` cannot switch to group `www-data`",
+        ]
     );
+    assert!(e[0].ends_with(
+        "= help: user `deploy`'s runsvdir runs as `deploy`, which cannot switch groups; its apps \
+         already run with all of its groups (deploy, docker): leave `group` out"
+    ));
+    let ok = "users:\n  deploy:\n    services:\n      c: { run: r, group: deploy }\n";
+    let s = load_text(ok, false).unwrap().spec;
+    assert_eq!(s.users[0].services[0].group.as_deref(), Some("deploy"));
+}
+
+#[test]
+fn defaults_group_applies_to_system_services_only() {
+    let src = "defaults: { user: www-data, group: docker }\nservices:\n  web: { run: r }\nusers:\n  deploy:\n    services:\n      api: { run: r }\n";
+    let s = load_text(src, false).unwrap_or_else(|d| panic!("{d}")).spec;
+    assert_eq!(s.services[0].group.as_deref(), Some("docker"));
+    assert_eq!(s.users[0].services[0].group, None);
 }
 
 #[test]
@@ -264,9 +285,83 @@ fn user_trees_may_not_share_directories() {
     assert_eq!(
         heads(src),
         [
-            "services.yaml:2:3: error: sv_dir `/etc/sv` of user `deploy` is also the system sv_dir",
-            "services.yaml:4:3: error: service_dir `/home/deploy/service` of user `app` is also the service_dir of user `deploy`",
+            "services.yaml:3:13: error: sv_dir `/etc/sv` of user `deploy` is also the system sv_dir",
+            "services.yaml:5:18: error: service_dir `/home/deploy/service` of user `app` is also the service_dir of user `deploy`",
         ]
+    );
+}
+
+/// The spec fragments of the bug hunt's finding 4 that passed `check` and made `plan` fail
+/// with "… is generated twice".
+#[test]
+fn tree_dirs_may_not_be_equal_or_nested() {
+    let h =
+        heads("sv_dir: /etc/service\nservice_dir: /etc/service\nservices:\n  web: { run: r }\n");
+    assert_eq!(
+        h,
+        ["services.yaml:2:14: error: service_dir `/etc/service` is also the system sv_dir"]
+    );
+    let h = heads("service_dir: /etc/sv/enabled\nservices:\n  enabled: { run: r }\n");
+    assert_eq!(
+        h,
+        ["services.yaml:1:14: error: service_dir `/etc/sv/enabled` is inside the system sv_dir `/etc/sv`"]
+    );
+    // A default is written nowhere: the one written is reported, the relation turned round.
+    let h = heads("sv_dir: /etc/service/defs\n");
+    assert_eq!(
+        h,
+        ["services.yaml:1:9: error: sv_dir `/etc/service/defs` is inside the system service_dir `/etc/service`"]
+    );
+    let h = heads("sv_dir: /etc\n");
+    assert_eq!(
+        h,
+        ["services.yaml:1:9: error: sv_dir `/etc` contains the system service_dir `/etc/service`"]
+    );
+    // A user's dirs, against the system's and each other (a default is reported at the name).
+    let src = "users:\n  deploy:\n    sv_dir: /etc/sv/deploy\n  app:\n    home: /srv/app\n    service_dir: ~/sv/enabled\n";
+    assert_eq!(
+        heads(src),
+        [
+            "services.yaml:3:13: error: sv_dir `/etc/sv/deploy` of user `deploy` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:6:18: error: service_dir `/srv/app/sv/enabled` of user `app` is inside the sv_dir of user `app` `/srv/app/sv`",
+        ]
+    );
+    // Siblings are fine.
+    let ok = "sv_dir: /etc/sv\nservice_dir: /etc/svc\nusers:\n  app:\n    home: /srv/app\n    sv_dir: ~/services\n    service_dir: ~/enabled\n";
+    load_text(ok, false).unwrap_or_else(|d| panic!("{d}"));
+}
+
+#[test]
+fn log_dirs_stay_out_of_tree_dirs() {
+    let src = "services:\n  web: { run: r, log: { dir: /etc/sv/web } }\n  db: { run: r, log: { dir: /etc/sv/web/log/main } }\n  a: { run: r, log: { dir: /etc/service } }\n  b: { run: r, log: { dir: /etc } }\n  c: { run: r, log: { dir: /home/deploy/sv } }\n  d: { run: r, log: { dir: /var/log/runsvdir-deploy } }\nusers:\n  deploy:\n    services:\n      api: { run: r, log: { dir: /etc/sv/api } }\n";
+    assert_eq!(
+        heads(src),
+        [
+            "services.yaml:2:30: error: log dir `/etc/sv/web` of service `web` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:3:29: error: log dir `/etc/sv/web/log/main` of service `db` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:4:28: error: log dir `/etc/service` of service `a` is the system service_dir",
+            "services.yaml:5:28: error: log dir `/etc` of service `b` contains the system sv_dir `/etc/sv`",
+            "services.yaml:6:28: error: log dir `/home/deploy/sv` of service `c` is the sv_dir of user `deploy`",
+            "services.yaml:7:28: error: log dir `/var/log/runsvdir-deploy` of service `d` is the log dir of user `deploy`'s runsvdir",
+            "services.yaml:11:34: error: log dir `/etc/sv/api` of service `api` of user `deploy` is inside the system sv_dir `/etc/sv`",
+        ]
+    );
+}
+
+#[test]
+fn a_log_dir_in_a_tree_dir_is_reported_once_per_declared_service() {
+    assert_eq!(
+        heads("sv_dir: /var/log\nservices:\n  e: { run: r, instances: 3 }\n"),
+        ["services.yaml:3:3: error: log dir `/var/log/e-1` of service `e-1` is inside the system sv_dir `/var/log`"]
+    );
+}
+
+#[test]
+fn a_log_dir_is_not_shared_across_trees() {
+    let src = "services:\n  api: { run: r, log: { dir: /home/deploy/log/api } }\nusers:\n  deploy:\n    services:\n      api: { run: r }\n";
+    assert_eq!(
+        heads(src),
+        ["services.yaml:6:7: error: log dir `/home/deploy/log/api` of service `api` of user `deploy` is also the log dir of `api`"]
     );
 }
 
@@ -403,5 +498,58 @@ fn a_spec_that_is_not_utf8_is_an_error() {
             "{}:2:16: error: the spec is not UTF-8 text",
             path.display()
         )]
+    );
+}
+
+#[test]
+fn no_spec_path_may_have_dot_components() {
+    let src = "sv_dir: /etc/sv/..\nservice_dir: /etc/./service\nservices:\n  web: { run: r, cwd: /srv/../x, log: { dir: /../escaped } }\nusers:\n  deploy:\n    home: /../nbhome\n    sv_dir: ~/../sv\n    service_dir: /home/deploy/service/.\n";
+    let h = heads(src);
+    let at: Vec<&str> = h
+        .iter()
+        .map(|d| d.split(": error").next().unwrap())
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "services.yaml:1:9",
+            "services.yaml:2:14",
+            "services.yaml:4:23",
+            "services.yaml:4:46",
+            "services.yaml:7:11",
+            "services.yaml:8:13",
+            "services.yaml:9:18",
+        ],
+        "{h:#?}"
+    );
+    assert!(h[0].ends_with("`sv_dir` must not have a `..` component, found `/etc/sv/..`"));
+    // `//` and a trailing `/` are normalised away.
+    let s = load_text(
+        "sv_dir: //etc//sv/\nservices:\n  web: { run: r, log: { dir: /var/log//web/ } }\n",
+        false,
+    )
+    .unwrap()
+    .spec;
+    assert_eq!(s.sv_dir, PathBuf::from("/etc/sv"));
+    assert_eq!(
+        s.services[0].log.as_ref().unwrap().dir,
+        PathBuf::from("/var/log/web")
+    );
+}
+
+#[test]
+fn user_names_are_checked_for_shape_even_under_root() {
+    let src = "users:\n  \"\": {}\n  -x: {}\n  \"a b\": {}\n  ok.name: {}\n";
+    let Err(d) = load_text(src, true) else {
+        panic!("loaded")
+    };
+    let heads: Vec<&str> = d.0.iter().map(|d| d.lines().next().unwrap()).collect();
+    assert_eq!(
+        heads,
+        [
+            "services.yaml:2:3: error: a user name must not be empty",
+            "services.yaml:3:3: error: `-x` is not a user name",
+            "services.yaml:4:3: error: `a b` is not a user name",
+        ]
     );
 }

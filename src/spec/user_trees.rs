@@ -6,6 +6,7 @@ use super::diag::Problems;
 use super::fields::{key_text, known, map, misplaced_service, path, Place, Sp};
 use super::names::{name_problem, NAME_HELP};
 use super::node::Node;
+use crate::users::is_user_name;
 
 /// Keys of a `users.<name>` entry.
 pub const USER_KEYS: &[&str] = &["home", "sv_dir", "service_dir", "services"];
@@ -19,7 +20,13 @@ pub struct RawUser<'n> {
     pub services: Option<&'n Node>,
 }
 
-/// Parses `users:`; a user whose name cannot name `runsvdir-<user>` is reported and skipped.
+/// What a user name may be (checked under `--root` too, where any name maps to the invoking user:
+/// the name still makes paths and the service `runsvdir-<user>`).
+const USER_NAME_HELP: &str =
+    "user names are letters, digits, `_`, `-`, `.` and `$`, not starting with `-`";
+
+/// Parses `users:`; a user whose name is not a user name, or cannot name `runsvdir-<user>`, is
+/// reported and skipped.
 pub fn parse_users<'n>(node: &'n Node, p: &mut Problems) -> Vec<RawUser<'n>> {
     let mut out = Vec::new();
     let Some(entries) = map(node, "users", &Place::top(), p) else {
@@ -31,6 +38,14 @@ pub fn parse_users<'n>(node: &'n Node, p: &mut Problems) -> Vec<RawUser<'n>> {
             v: name,
             pos: k.pos,
         };
+        if !is_user_name(&name.v) {
+            let msg = match name.v.is_empty() {
+                true => "a user name must not be empty".to_string(),
+                false => format!("`{}` is not a user name", name.v),
+            };
+            p.error_help(name.pos, msg, USER_NAME_HELP);
+            continue;
+        }
         let runsvdir = format!("runsvdir-{}", name.v);
         if name_problem(&runsvdir).is_some() {
             p.error_help(

@@ -2,9 +2,9 @@
 //! [`Spec`] — or collect every problem found. Nothing stops at the first error.
 
 use super::accounts::Accounts;
-use super::checks::{check_all, BuiltTree};
+use super::checks::{check_all, BuiltTree, SystemDirs};
 use super::diag::Problems;
-use super::fields::{key_text, known, line, map, misplaced_service, Place, Sp};
+use super::fields::{key_text, known, line, map, misplaced_service, path, Place, Sp};
 use super::names::{name_problem, NAME_HELP};
 use super::node::{Node, Value};
 use super::raw::{parse_service, RawService};
@@ -90,10 +90,11 @@ pub fn validate(
     let system = services
         .map(|n| resolve_tree(n, &Place::top(), &defaults, &Tree::System, &mut cx))
         .unwrap_or_default();
-    // `defaults.user` and `defaults.log.user` are for system services: a user's apps and
-    // their loggers run as that user.
+    // `defaults.user`, `defaults.group` and `defaults.log.user` are for system services: a
+    // user's apps and their loggers run as that user, with its groups.
     let mut user_defaults = RawService {
         user: None,
+        group: None,
         ..defaults.clone()
     };
     if let Some(super::log::RawLog::On(f)) = &mut user_defaults.log {
@@ -118,19 +119,35 @@ pub fn validate(
             .services
             .map(|n| resolve_tree(n, &place, &user_defaults, &Tree::User(&account), &mut cx))
             .unwrap_or_default();
+        // Where a tree dir is reported: its value, or the user's name for a default.
+        let at = |d: &Option<Sp<String>>| d.as_ref().map_or(u.name.pos, |d| d.pos);
         trees.push(BuiltTree {
             name: u.name.clone(),
             account,
-            sv_dir: sv,
-            service_dir: svc,
+            sv_dir: Sp {
+                v: sv,
+                pos: at(&u.sv_dir),
+            },
+            service_dir: Sp {
+                v: svc,
+                pos: at(&u.service_dir),
+            },
             apps,
         });
     }
     let p = cx.problems;
 
-    let sv_dir = sv_dir.unwrap_or_else(|| PathBuf::from("/etc/sv"));
-    let service_dir = service_dir.unwrap_or_else(|| PathBuf::from("/etc/service"));
-    check_all(&sv_dir, &service_dir, &system, &trees, &users, p);
+    let system_dir = |d: Option<Sp<PathBuf>>, default: &str| match d {
+        Some(d) => (d.v, Some(d.pos)),
+        None => (PathBuf::from(default), None),
+    };
+    let (sv_dir, sv_dir_pos) = system_dir(sv_dir, "/etc/sv");
+    let (service_dir, service_dir_pos) = system_dir(service_dir, "/etc/service");
+    let dirs = SystemDirs {
+        sv_dir: (&sv_dir, sv_dir_pos),
+        service_dir: (&service_dir, service_dir_pos),
+    };
+    check_all(&dirs, &system, &trees, &users, p);
 
     if !p.is_empty() {
         return None;
@@ -144,8 +161,8 @@ pub fn validate(
         .into_iter()
         .map(|t| UserTree {
             account: t.account,
-            sv_dir: t.sv_dir,
-            service_dir: t.service_dir,
+            sv_dir: t.sv_dir.v,
+            service_dir: t.service_dir.v,
             services: sorted(t.apps),
         })
         .collect();
@@ -233,17 +250,13 @@ fn project_name(v: &Node, p: &mut Problems) -> Option<String> {
     Some(s.v)
 }
 
-/// `sv_dir` / `service_dir` at the top: absolute paths.
-fn top_dir(v: &Node, what: &str, p: &mut Problems) -> Option<PathBuf> {
-    let s = line(v, what, &Place::top(), p)?;
-    if !s.v.starts_with('/') {
-        p.error(
-            s.pos,
-            format!("`{what}` must be an absolute path, found `{}`", s.v),
-        );
-        return None;
-    }
-    Some(Path::new(&s.v).components().collect())
+/// `sv_dir` / `service_dir` at the top: absolute paths, with where they were written.
+fn top_dir(v: &Node, what: &str, p: &mut Problems) -> Option<Sp<PathBuf>> {
+    let s = path(v, what, false, &Place::top(), p)?;
+    Some(Sp {
+        v: Path::new(&s.v).components().collect(),
+        pos: s.pos,
+    })
 }
 
 fn supervisor_kind(v: &Node, p: &mut Problems) -> Option<Supervisor> {
