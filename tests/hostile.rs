@@ -4,6 +4,8 @@
 
 use crate::support::apply::{am_root, manifest, Sandbox};
 use std::os::unix::fs::symlink;
+use std::os::unix::process::CommandExt;
+use std::time::Duration;
 
 /// `nobody` stands for deploy: a real non-root account, home in the sandbox.
 const SPEC: &str = "\
@@ -142,4 +144,58 @@ fn planted_log_parent_link_is_neither_read_nor_written_through() {
         before,
         "a file outside the tree changed"
     );
+}
+
+/// A FIFO planted at `~deploy/sv/.runitctl.lock`: opening it for reading would block until a
+/// writer shows up, so apply must open it without blocking, replace it with a plain lock file
+/// and finish well within its timeout.
+#[test]
+fn planted_lock_fifo_is_replaced_without_hanging() {
+    if !am_root("planted_lock_fifo_is_replaced_without_hanging") {
+        return;
+    }
+    let s = sandbox();
+    s.expect("apply", &["--no-supervise"], 0);
+    let lock = s.p("home/deploy/sv/.runitctl.lock");
+    std::fs::remove_file(&lock).unwrap();
+    nix::unistd::mkfifo(&lock, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    std::os::unix::fs::chown(&lock, Some(NOBODY), Some(NOBODY)).unwrap();
+    let api_run = s.p("home/deploy/sv/api/run");
+    std::fs::write(&api_run, "changed\n").unwrap();
+
+    let (code, err) = apply_bounded(&s, Duration::from_secs(20));
+    assert_eq!(code, Some(0), "apply hung or failed:\n{err}");
+    assert!(err.contains("replaced a fifo with a lock file"), "{err}");
+    let m = std::fs::symlink_metadata(&lock).unwrap();
+    assert!(
+        m.file_type().is_file(),
+        "the lock is still a {:?}",
+        m.file_type()
+    );
+    let run = std::fs::read_to_string(&api_run).unwrap();
+    assert!(run.contains("sleep 3600"), "{run}");
+    s.expect("plan", &[], 0);
+}
+
+/// `apply --no-supervise --timeout 5` run in its own process group and killed if it is still
+/// running after `limit`: its exit code (None when it had to be killed) and its stderr.
+fn apply_bounded(s: &Sandbox, limit: Duration) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut cmd = std::process::Command::new(crate::support::bin());
+    cmd.arg("--root")
+        .arg(&s.root)
+        .args(["apply"])
+        .arg(&s.spec)
+        .args(["--no-supervise", "--timeout", "5"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0);
+    let mut running = crate::support::proc::spawn(cmd);
+    let code = running.wait_exit(limit);
+    let mut err = String::new();
+    if code.is_some() {
+        let mut pipe = running.child.stderr.take().unwrap();
+        pipe.read_to_string(&mut err).unwrap();
+    }
+    (code, err)
 }
