@@ -199,3 +199,44 @@ fn apply_bounded(s: &Sandbox, limit: Duration) -> (Option<i32>, String) {
     }
     (code, err)
 }
+
+/// Finding 3: when `log.user` changes, svlogd's files already in the log dir follow the dir's
+/// new owner (svlogd running as that user must lock `lock` and append to `current`), but
+/// `config` stays root's and a hard link to a file elsewhere is left alone.
+#[test]
+fn a_new_log_user_gets_svlogds_files_but_not_a_hard_link() {
+    if !am_root("a_new_log_user_gets_svlogds_files_but_not_a_hard_link") {
+        return;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let spec = "project: p\nsupervisor: runit\nservices:\n  web: { run: x }\n";
+    let s = Sandbox::new(spec);
+    s.expect("apply", &["--no-supervise"], 0);
+    let log = s.p("var/log/web");
+    for f in ["current", "lock", "state", "@400000006b048aed3818503c.s"] {
+        std::fs::write(log.join(f), "x\n").unwrap();
+    }
+    let precious = s.p("etc/precious");
+    std::fs::write(&precious, "root's\n").unwrap();
+    std::fs::hard_link(&precious, log.join("@400000006b048aed3818503d.s")).unwrap();
+
+    s.write_spec(&spec.replace("run: x }", "run: x, log: { user: nobody } }"));
+    let plan = s.expect("plan", &[], 2);
+    assert!(
+        plan.contains("/var/log/web: owner root:root → nobody:"),
+        "{plan}"
+    );
+    s.expect("apply", &["--no-supervise"], 0);
+    let owner = |p: &std::path::Path| {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        (m.uid(), m.gid())
+    };
+    let nobody = owner(&log);
+    assert_eq!(nobody.0, NOBODY);
+    for f in ["current", "lock", "state", "@400000006b048aed3818503c.s"] {
+        assert_eq!(owner(&log.join(f)), nobody, "{f}");
+    }
+    assert_eq!(owner(&log.join("config")), (0, 0), "config is root's");
+    assert_eq!(owner(&precious), (0, 0), "a hard link was followed");
+    s.expect("plan", &[], 0);
+}

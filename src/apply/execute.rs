@@ -214,10 +214,16 @@ impl Exec<'_> {
                 if self.rewritten.contains(p) {
                     return Ok(());
                 }
-                let r = self
-                    .d
-                    .dir(parent, false)
-                    .and_then(|fd| at::chown(fd, name, ids));
+                let log_dir = n.class == FileClass::LogDir;
+                let shown = self.d.shown(p);
+                let r = self.d.dir(parent, false).and_then(|fd| {
+                    at::chown(fd, name, ids)?;
+                    // svlogd's files must follow, or svlogd as the new user cannot lock the dir.
+                    match log_dir {
+                        true => at::chown_svlogd_files(fd, name, ids, &shown),
+                        false => Ok(()),
+                    }
+                });
                 r.map_err(|e| self.err(p, e))
             }
             (ChangeKind::Remove { .. }, _) => {
