@@ -240,3 +240,30 @@ fn a_new_log_user_gets_svlogds_files_but_not_a_hard_link() {
     assert_eq!(owner(&precious), (0, 0), "a hard link was followed");
     s.expect("plan", &[], 0);
 }
+
+/// Finding 7: a FIFO the user planted at `~deploy/log` (which runitctl does not manage) makes
+/// apply fail; the error names `~deploy/log`, not the log dir below it, and a service dir
+/// staged before the failure is not left behind.
+#[test]
+fn a_planted_log_parent_fifo_is_named_and_nothing_staged_is_left() {
+    if !am_root("a_planted_log_parent_fifo_is_named_and_nothing_staged_is_left") {
+        return;
+    }
+    let s = sandbox();
+    s.write_spec(&format!("{SPEC}services:\n  sys1: {{ run: sleep 1 }}\n"));
+    let log = s.p("home/deploy/log");
+    std::fs::create_dir_all(s.p("home/deploy")).unwrap();
+    nix::unistd::mkfifo(&log, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    std::os::unix::fs::chown(&log, Some(NOBODY), Some(NOBODY)).unwrap();
+
+    let (code, err) = apply_bounded(&s, Duration::from_secs(20));
+    assert_eq!(code, Some(1), "{err}");
+    let culprit = format!("{}: Not a directory", log.display());
+    assert!(err.contains(&culprit), "{err}");
+    let left: Vec<_> = std::fs::read_dir(s.p("etc/sv"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("runitctl-"))
+        .collect();
+    assert!(left.is_empty(), "staged dirs left: {left:?}");
+}
