@@ -4,6 +4,8 @@
 
 use crate::support::apply::{am_root, manifest, Sandbox};
 use std::os::unix::fs::symlink;
+use std::os::unix::process::CommandExt;
+use std::time::Duration;
 
 /// `nobody` stands for deploy: a real non-root account, home in the sandbox.
 const SPEC: &str = "\
@@ -142,4 +144,126 @@ fn planted_log_parent_link_is_neither_read_nor_written_through() {
         before,
         "a file outside the tree changed"
     );
+}
+
+/// A FIFO planted at `~deploy/sv/.runitctl.lock`: opening it for reading would block until a
+/// writer shows up, so apply must open it without blocking, replace it with a plain lock file
+/// and finish well within its timeout.
+#[test]
+fn planted_lock_fifo_is_replaced_without_hanging() {
+    if !am_root("planted_lock_fifo_is_replaced_without_hanging") {
+        return;
+    }
+    let s = sandbox();
+    s.expect("apply", &["--no-supervise"], 0);
+    let lock = s.p("home/deploy/sv/.runitctl.lock");
+    std::fs::remove_file(&lock).unwrap();
+    nix::unistd::mkfifo(&lock, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    std::os::unix::fs::chown(&lock, Some(NOBODY), Some(NOBODY)).unwrap();
+    let api_run = s.p("home/deploy/sv/api/run");
+    std::fs::write(&api_run, "changed\n").unwrap();
+
+    let (code, err) = apply_bounded(&s, Duration::from_secs(20));
+    assert_eq!(code, Some(0), "apply hung or failed:\n{err}");
+    assert!(err.contains("replaced a fifo with a lock file"), "{err}");
+    let m = std::fs::symlink_metadata(&lock).unwrap();
+    assert!(
+        m.file_type().is_file(),
+        "the lock is still a {:?}",
+        m.file_type()
+    );
+    let run = std::fs::read_to_string(&api_run).unwrap();
+    assert!(run.contains("sleep 3600"), "{run}");
+    s.expect("plan", &[], 0);
+}
+
+/// `apply --no-supervise --timeout 5` run in its own process group and killed if it is still
+/// running after `limit`: its exit code (None when it had to be killed) and its stderr.
+fn apply_bounded(s: &Sandbox, limit: Duration) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut cmd = std::process::Command::new(crate::support::bin());
+    cmd.arg("--root")
+        .arg(&s.root)
+        .args(["apply"])
+        .arg(&s.spec)
+        .args(["--no-supervise", "--timeout", "5"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .process_group(0);
+    let mut running = crate::support::proc::spawn(cmd);
+    let code = running.wait_exit(limit);
+    let mut err = String::new();
+    if code.is_some() {
+        let mut pipe = running.child.stderr.take().unwrap();
+        pipe.read_to_string(&mut err).unwrap();
+    }
+    (code, err)
+}
+
+/// Finding 3: when `log.user` changes, svlogd's files already in the log dir follow the dir's
+/// new owner (svlogd running as that user must lock `lock` and append to `current`), but
+/// `config` stays root's and a hard link to a file elsewhere is left alone.
+#[test]
+fn a_new_log_user_gets_svlogds_files_but_not_a_hard_link() {
+    if !am_root("a_new_log_user_gets_svlogds_files_but_not_a_hard_link") {
+        return;
+    }
+    use std::os::unix::fs::MetadataExt;
+    let spec = "project: p\nsupervisor: runit\nservices:\n  web: { run: x }\n";
+    let s = Sandbox::new(spec);
+    s.expect("apply", &["--no-supervise"], 0);
+    let log = s.p("var/log/web");
+    for f in ["current", "lock", "state", "@400000006b048aed3818503c.s"] {
+        std::fs::write(log.join(f), "x\n").unwrap();
+    }
+    let precious = s.p("etc/precious");
+    std::fs::write(&precious, "root's\n").unwrap();
+    std::fs::hard_link(&precious, log.join("@400000006b048aed3818503d.s")).unwrap();
+
+    s.write_spec(&spec.replace("run: x }", "run: x, log: { user: nobody } }"));
+    let plan = s.expect("plan", &[], 2);
+    assert!(
+        plan.contains("/var/log/web: owner root:root → nobody:"),
+        "{plan}"
+    );
+    s.expect("apply", &["--no-supervise"], 0);
+    let owner = |p: &std::path::Path| {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        (m.uid(), m.gid())
+    };
+    let nobody = owner(&log);
+    assert_eq!(nobody.0, NOBODY);
+    for f in ["current", "lock", "state", "@400000006b048aed3818503c.s"] {
+        assert_eq!(owner(&log.join(f)), nobody, "{f}");
+    }
+    assert_eq!(owner(&log.join("config")), (0, 0), "config is root's");
+    assert_eq!(owner(&precious), (0, 0), "a hard link was followed");
+    s.expect("plan", &[], 0);
+}
+
+/// Finding 7: a FIFO the user planted at `~deploy/log` (which runitctl does not manage) makes
+/// apply fail; the error names `~deploy/log`, not the log dir below it, and a service dir
+/// staged before the failure is not left behind.
+#[test]
+fn a_planted_log_parent_fifo_is_named_and_nothing_staged_is_left() {
+    if !am_root("a_planted_log_parent_fifo_is_named_and_nothing_staged_is_left") {
+        return;
+    }
+    let s = sandbox();
+    s.write_spec(&format!("{SPEC}services:\n  sys1: {{ run: sleep 1 }}\n"));
+    let log = s.p("home/deploy/log");
+    std::fs::create_dir_all(s.p("home/deploy")).unwrap();
+    nix::unistd::mkfifo(&log, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    std::os::unix::fs::chown(&log, Some(NOBODY), Some(NOBODY)).unwrap();
+
+    let (code, err) = apply_bounded(&s, Duration::from_secs(20));
+    assert_eq!(code, Some(1), "{err}");
+    let culprit = format!("{}: Not a directory", log.display());
+    assert!(err.contains(&culprit), "{err}");
+    let left: Vec<_> = std::fs::read_dir(s.p("etc/sv"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("runitctl-"))
+        .collect();
+    assert!(left.is_empty(), "staged dirs left: {left:?}");
 }

@@ -474,3 +474,49 @@ fn the_stat_cache_never_hides_drift() {
     assert_eq!(manifest(&s.root), good, "not repaired");
     s.expect("plan", &[], 0);
 }
+
+/// Finding 1b: adopting a hand-made (or Chef-made) service whose `log/run` writes to
+/// `./main`: the logs in `log/main` are not in the spec, but plan shows them kept, apply leaves
+/// them byte for byte, and the next plan is in sync. A stray file is still removed.
+#[test]
+fn an_adopted_services_log_main_is_kept_byte_for_byte() {
+    let s = Sandbox::new("project: p\nsupervisor: runit\nservices:\n  web: { run: x }\n");
+    let web = s.p("etc/sv/web");
+    std::fs::create_dir_all(web.join("log/main")).unwrap();
+    std::fs::write(web.join("run"), "#!/bin/sh\nexec x\n").unwrap();
+    std::fs::write(web.join("finish"), "#!/bin/sh\n").unwrap();
+    std::fs::write(web.join("log/run"), "#!/bin/sh\nexec svlogd -tt ./main\n").unwrap();
+    for (name, text) in [
+        ("current", "important log line\n"),
+        ("lock", ""),
+        ("state", "\n"),
+        ("@400000006b048aed3818503c.s", "old line\n"),
+        ("config", "s1000000\n"),
+    ] {
+        std::fs::write(web.join("log/main").join(name), text).unwrap();
+    }
+    let logs = manifest(&web.join("log/main"));
+    let kept = "= /etc/sv/web/log/main: kept (holds svlogd logs; not in the spec)";
+
+    let plan = s.expect("plan", &[], 2);
+    assert!(plan.contains(kept), "{plan}");
+    assert!(!plan.contains("log/main: remove"), "{plan}");
+    assert!(
+        plan.contains("- /etc/sv/web/finish: remove file (not in the spec)"),
+        "{plan}"
+    );
+    s.expect("apply", &["--no-supervise"], 0);
+    assert_eq!(manifest(&web.join("log/main")), logs, "the logs changed");
+    assert!(!web.join("finish").exists());
+
+    let plan = s.expect("plan", &[], 0);
+    assert!(plan.contains(kept) && plan.contains("no changes"), "{plan}");
+    let v = assert_valid(&s.expect("plan", &["--format", "json"], 0));
+    assert_eq!(v["kept"][0]["path"], "/etc/sv/web/log/main");
+    assert_eq!(v["kept"][0]["service"], "web");
+    assert_eq!(
+        s.expect("apply", &["--no-supervise"], 0).trim(),
+        "no changes"
+    );
+    assert_eq!(manifest(&web.join("log/main")), logs, "the logs changed");
+}

@@ -278,6 +278,47 @@ pub(crate) fn chown(dir: BorrowedFd, name: &OsStr, (u, g): (u32, u32)) -> io::Re
     Ok(())
 }
 
+/// Gives svlogd's files at the top of log dir `name` (in `dir`) the owner `ids` its dir just
+/// got, so an svlogd running as the new log user can still lock and write them. `config` is
+/// not svlogd's (it stays root's).
+pub(crate) fn chown_svlogd_files(
+    dir: BorrowedFd,
+    name: &OsStr,
+    ids: (u32, u32),
+    path: &Path,
+) -> io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let log = open_dir(dir, name, path)?;
+    for file in list(log.as_fd())? {
+        if crate::svlogd::names::is_svlogd_file(file.as_bytes()) {
+            chown_plain_file(log.as_fd(), &file, ids)?;
+        }
+    }
+    Ok(())
+}
+
+/// Changes the owner of `name` in `dir` only if it is a regular file with one link (a hard
+/// link a user made to another file is left alone): looked at without following a link,
+/// opened without following one or blocking, checked again on the fd, changed through it.
+/// Anything else, or nothing (renamed meanwhile), is skipped.
+fn chown_plain_file(dir: BorrowedFd, name: &OsStr, (u, g): (u32, u32)) -> io::Result<()> {
+    if kind_at(dir, name)? != Some(SFlag::S_IFREG) {
+        return Ok(());
+    }
+    let fd = match open_entry(dir, name) {
+        Ok(fd) => fd,
+        Err(err) if matches!(err.raw_os_error(), Some(libc::ENOENT | libc::ELOOP)) => return Ok(()),
+        Err(err) => return Err(err),
+    };
+    let st = fstat(fd.as_fd()).map_err(e)?;
+    let regular = SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFREG;
+    if regular && st.st_nlink == 1 && (st.st_uid, st.st_gid) != (u, g) {
+        fchown(fd.as_fd(), Some(Uid::from_raw(u)), Some(Gid::from_raw(g))).map_err(e)?;
+        op("fchown");
+    }
+    Ok(())
+}
+
 fn open_entry(dir: BorrowedFd, name: &OsStr) -> io::Result<OwnedFd> {
     let flags = OFlag::O_RDONLY
         | OFlag::O_NOFOLLOW

@@ -39,6 +39,17 @@ fn parts(p: &Path) -> Vec<OsString> {
         .collect()
 }
 
+/// An OS error on component `shown` of a longer path, with that component named: the caller
+/// names the path it wanted, and the culprit may be above it (a FIFO planted at `~user/log`
+/// fails `~user/log/api` with "Not a directory"). The kind is kept; a message that already
+/// names its path (a refused link) is left as it is.
+fn named(shown: &Path, err: io::Error) -> io::Error {
+    match err.raw_os_error() {
+        Some(_) => io::Error::new(err.kind(), format!("{}: {err}", shown.display())),
+        None => err,
+    }
+}
+
 impl Dirs {
     /// Opens the root, creating it (and its parents) when missing.
     pub(crate) fn open(root: Option<&Path>, parent_ids: Ids) -> io::Result<Dirs> {
@@ -81,10 +92,12 @@ impl Dirs {
                 None => self.root.as_fd(),
             };
             let shown = self.shown(&want[..=i].iter().collect::<PathBuf>());
-            let fd = match at::kind_at(parent, name)? {
+            let named = |err| named(&shown, err);
+            let fd = match at::kind_at(parent, name).map_err(named)? {
                 None if create => {
                     let (fd, made) =
-                        at::mkdir_or_open(parent, name, 0o755, self.parent_ids, &shown)?;
+                        at::mkdir_or_open(parent, name, 0o755, self.parent_ids, &shown)
+                            .map_err(named)?;
                     if made {
                         let logical: PathBuf = std::iter::once(OsString::from("/"))
                             .chain(want[..i].iter().cloned())
@@ -93,7 +106,7 @@ impl Dirs {
                     }
                     fd
                 }
-                _ => at::open_dir(parent, name, &shown)?,
+                _ => at::open_dir(parent, name, &shown).map_err(named)?,
             };
             self.stack.push((name.clone(), fd));
         }

@@ -66,27 +66,9 @@ pub fn apply(plan: &Plan, opts: &ApplyOptions) -> Result<Report, String> {
     };
     let (late_changes, main): (Vec<&Change>, Vec<&Change>) =
         plan.changes.iter().partition(|c| late(c));
-    let mut i = 0;
-    while i < main.len() {
-        let c = main[i];
-        // A new service dir, or a `log/` added to a live one (runsv looks for `log/` only
-        // when it starts, but a runsv started meanwhile must not find it half-written).
-        let staging = matches!(c.kind, ChangeKind::Create | ChangeKind::Replace { .. })
-            && matches!(
-                c.class,
-                Some(FileClass::ServiceDir | FileClass::LogServiceDir)
-            );
-        if staging {
-            let n = main[i + 1..]
-                .iter()
-                .take_while(|d| d.path.starts_with(&c.path))
-                .count();
-            x.stage(c, &main[i + 1..i + 1 + n])?;
-            i += 1 + n;
-        } else {
-            x.run(c)?;
-            i += 1;
-        }
+    if let Err(e) = x.write(&main) {
+        x.discard_staged();
+        return Err(e);
     }
     x.sync()?;
     x.commit_staged()?;
@@ -214,10 +196,16 @@ impl Exec<'_> {
                 if self.rewritten.contains(p) {
                     return Ok(());
                 }
-                let r = self
-                    .d
-                    .dir(parent, false)
-                    .and_then(|fd| at::chown(fd, name, ids));
+                let log_dir = n.class == FileClass::LogDir;
+                let shown = self.d.shown(p);
+                let r = self.d.dir(parent, false).and_then(|fd| {
+                    at::chown(fd, name, ids)?;
+                    // svlogd's files must follow, or svlogd as the new user cannot lock the dir.
+                    match log_dir {
+                        true => at::chown_svlogd_files(fd, name, ids, &shown),
+                        false => Ok(()),
+                    }
+                });
                 r.map_err(|e| self.err(p, e))
             }
             (ChangeKind::Remove { .. }, _) => {
@@ -312,6 +300,47 @@ impl Exec<'_> {
         self.staged
             .push((parent.to_path_buf(), stage, name.to_os_string()));
         Ok(())
+    }
+
+    /// Phase 1: every change but links and prunes, in order; new service dirs (and `log/`
+    /// dirs added to live ones) staged.
+    fn write(&mut self, main: &[&Change]) -> Result<(), String> {
+        let mut i = 0;
+        while i < main.len() {
+            let c = main[i];
+            // A new service dir, or a `log/` added to a live one (runsv looks for `log/` only
+            // when it starts, but a runsv started meanwhile must not find it half-written).
+            let staging = matches!(c.kind, ChangeKind::Create | ChangeKind::Replace { .. })
+                && matches!(
+                    c.class,
+                    Some(FileClass::ServiceDir | FileClass::LogServiceDir)
+                );
+            if staging {
+                let n = main[i + 1..]
+                    .iter()
+                    .take_while(|d| d.path.starts_with(&c.path))
+                    .count();
+                self.stage(c, &main[i + 1..i + 1 + n])?;
+                i += 1 + n;
+            } else {
+                self.run(c)?;
+                i += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// After a failed phase 1: removes the dirs staged so far (best effort; the next plan
+    /// removes any left as temporaries), so a failed apply leaves no half-made service behind.
+    fn discard_staged(&mut self) {
+        for (parent, stage, _) in std::mem::take(&mut self.staged) {
+            if let Ok(fd) = self.d.dir(&parent, false) {
+                if at::remove(fd, &stage).is_ok() {
+                    self.d.touch(&parent);
+                }
+            }
+        }
+        let _ = self.sync();
     }
 
     /// One filesystem sync for everything staged, then each staged dir renamed into place.

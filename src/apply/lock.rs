@@ -1,14 +1,18 @@
 //! One apply at a time per sv_dir: an exclusive `flock` on `<sv_dir>/.runitctl.lock`, waited
 //! for up to a deadline, then a clear failure. The lock file is opened through directory fds
-//! with `O_NOFOLLOW` (a link planted there is removed, never followed) and never written.
+//! with `O_NOFOLLOW|O_NONBLOCK` and never written: anything there but a regular file with one
+//! link (a symlink, a FIFO whose open would block, a socket, a dir, a hard link to another
+//! file) is removed and the lock file made anew, so a user who owns the sv_dir can neither
+//! redirect the lock nor make apply wait longer than its timeout.
 
 use super::at;
 use super::dirs::Dirs;
+use nix::errno::Errno;
 use nix::fcntl::{openat, Flock, FlockArg, OFlag};
-use nix::sys::stat::Mode;
+use nix::sys::stat::{fstat, Mode, SFlag};
 use std::ffi::OsStr;
 use std::io;
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -59,16 +63,7 @@ pub(crate) fn lock(
     }
     dirs.forget(sv_dir);
     let dir = dirs.dir(sv_dir, true).map_err(msg)?;
-    let flags = OFlag::O_RDONLY | OFlag::O_CREAT | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-    let fd = match openat(dir, LOCK_NAME, flags, Mode::from_bits_truncate(0o600)) {
-        Ok(fd) => fd,
-        Err(nix::errno::Errno::ELOOP) => {
-            at::remove(dir, OsStr::new(LOCK_NAME)).map_err(msg)?;
-            openat(dir, LOCK_NAME, flags, Mode::from_bits_truncate(0o600))
-                .map_err(|e| msg(e.into()))?
-        }
-        Err(e) => return Err(msg(e.into())),
-    };
+    let fd = open_lock(dir, &shown)?;
     super::fault::op("open lock");
     let deadline = Instant::now() + timeout;
     let mut fd = fd;
@@ -88,5 +83,65 @@ pub(crate) fn lock(
             }
             Err((_, e)) => return Err(msg(e.into())),
         }
+    }
+}
+
+/// How many times a lock file that is not a plain file is replaced before apply gives up (the
+/// user owning the sv_dir may keep planting one).
+const REPLACE_TRIES: usize = 3;
+
+/// Opens (creating it if missing) the lock file in `dir`: a regular file with one link. Never
+/// blocks and never follows a link; anything else found there is removed and the open retried.
+fn open_lock(dir: BorrowedFd, shown: &Path) -> Result<OwnedFd, String> {
+    let msg = |e: io::Error| format!("{}: {e}", shown.display());
+    let flags = OFlag::O_RDONLY
+        | OFlag::O_CREAT
+        | OFlag::O_NOFOLLOW
+        | OFlag::O_NONBLOCK
+        | OFlag::O_NOCTTY
+        | OFlag::O_CLOEXEC;
+    for _ in 0..REPLACE_TRIES {
+        let found = match openat(dir, LOCK_NAME, flags, Mode::from_bits_truncate(0o600)) {
+            Ok(fd) => match fstat(fd.as_fd()).map_err(|e| msg(e.into()))? {
+                st if plain_file(&st) => return Ok(fd),
+                st if st.st_nlink > 1 => "hard link".to_string(),
+                st => kind_name(st.st_mode).to_string(),
+            },
+            // A symlink (O_NOFOLLOW), a dir (O_CREAT on a dir), a socket (no open at all).
+            Err(Errno::ELOOP | Errno::EISDIR | Errno::ENXIO | Errno::EOPNOTSUPP) => {
+                let kind = at::kind_at(dir, OsStr::new(LOCK_NAME)).map_err(msg)?;
+                kind.map_or("vanished entry", |k| kind_name(k.bits()))
+                    .to_string()
+            }
+            Err(e) => return Err(msg(e.into())),
+        };
+        at::remove(dir, OsStr::new(LOCK_NAME)).map_err(msg)?;
+        eprintln!(
+            "note: {}: replaced a {found} with a lock file",
+            shown.display()
+        );
+    }
+    Err(format!(
+        "{}: still not a plain file after {REPLACE_TRIES} replacements; \
+         someone keeps planting one there",
+        shown.display()
+    ))
+}
+
+/// A regular file with a single link: the only thing used as the lock.
+fn plain_file(st: &nix::sys::stat::FileStat) -> bool {
+    st.st_mode & SFlag::S_IFMT.bits() == SFlag::S_IFREG.bits() && st.st_nlink == 1
+}
+
+/// The kind of a file from its `st_mode`, for messages.
+fn kind_name(mode: u32) -> &'static str {
+    match SFlag::from_bits_truncate(mode) & SFlag::S_IFMT {
+        SFlag::S_IFREG => "file",
+        SFlag::S_IFDIR => "directory",
+        SFlag::S_IFLNK => "symlink",
+        SFlag::S_IFIFO => "fifo",
+        SFlag::S_IFSOCK => "socket",
+        SFlag::S_IFCHR | SFlag::S_IFBLK => "device",
+        _ => "special file",
     }
 }

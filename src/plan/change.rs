@@ -119,6 +119,18 @@ pub struct Summary {
     pub unchanged: usize,
 }
 
+/// An entry in a managed service dir that the spec does not ask for but plan leaves alone, since
+/// svlogd's logs are in it (SPEC §3, §5: svlogd's files are runtime state, log directories are
+/// never deleted). Shown in the plan; not a change (a plan with only these is in sync).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptLog {
+    /// Logical path.
+    pub path: PathBuf,
+    pub service: Option<ServiceId>,
+    /// Why, for the plan: `holds svlogd logs`, or `in a directory svlogd writes`.
+    pub why: &'static str,
+}
+
 /// Everything apply needs to do, self-contained.
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
@@ -131,6 +143,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     pub services: Vec<ServicePlan>,
     pub summary: Summary,
+    /// Entries not in the spec kept for their logs (never removed).
+    pub kept: Vec<KeptLog>,
 }
 
 impl Plan {

@@ -93,6 +93,7 @@ pub fn diff(model: &Model, obs: &Observed) -> Plan {
         changes,
         services,
         summary,
+        kept: obs.kept.clone(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! Every key is always present (null when it does not apply), so consumers need no guessing.
 
 use super::change::{Change, ChangeKind, Plan};
-use super::text::{describe, unified};
+use super::text::{describe, describe_kept, unified};
 use crate::model::NodeKind;
 use serde_json::{json, Value};
 
@@ -133,5 +133,12 @@ pub fn render_json(plan: &Plan, show_secrets: bool) -> Value {
         "changes": plan.changes.iter().map(|c| change_json(c, show_secrets)).collect::<Vec<_>>(),
         "services": services,
         "summary": plan.summary,
+        "kept": plan.kept.iter().map(|k| json!({
+            "path": k.path.display().to_string(),
+            "service": k.service.as_ref().map(|s| s.name.clone()),
+            "user": k.service.as_ref().and_then(|s| s.user.clone()),
+            "why": k.why,
+            "description": describe_kept(k),
+        })).collect::<Vec<_>>(),
     })
 }

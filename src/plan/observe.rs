@@ -4,6 +4,8 @@
 //! the spec, found through its pruned `runsvdir-<user>`), and the enable links of disabled
 //! services.
 //!
+//! The walk never plans the removal of svlogd's logs: see [`ServiceWalk`].
+//!
 //! Below a desired directory that is missing, not a directory, or a symlink, nothing is looked
 //! at (a path lookup there would go through the link): those paths are reported missing and the
 //! plan re-creates them. The one exception is a container dir (`FileClass::Root`, e.g. `/var/log`)
@@ -15,8 +17,10 @@ use super::marker::{marker_project, marker_value};
 use super::observed::{Extra, Found, Observed, PruneCandidate};
 use super::owners::{resolve_owners, OwnerIds};
 use super::paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name, trash_name};
-use super::statcache::{EntryKind, StatCache};
+use super::statcache::{DirEntry, EntryKind, StatCache};
+use super::KeptLog;
 use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
+use crate::svlogd::names::{is_svlogd_file, marks_log_dir};
 use crate::timings::phase;
 use crate::users::{SystemUsers, UserDb};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -286,13 +290,20 @@ fn walk_service_dirs(
             svc,
             desired,
         };
-        walk.dir(disk, b"", &mut obs.extras)?;
+        let mut out = Walked {
+            extras: &mut obs.extras,
+            kept: &mut obs.kept,
+        };
+        walk.dir(disk, b"", &mut out)?;
     }
     Ok(())
 }
 
 /// One service dir's walk for entries the model does not ask for (never through a link, never
-/// into `supervise/`).
+/// into `supervise/`). svlogd's logs are never among them: a dir not in the spec that holds
+/// them (a hand-made or Chef-made service's `log/main`), at its top or a few levels down, is
+/// kept whole; in a dir svlogd writes that is in the spec, svlogd's files are skipped and
+/// anything else is kept too.
 struct ServiceWalk<'a> {
     base: &'a Path,
     svc: &'a ServiceModel,
@@ -300,16 +311,33 @@ struct ServiceWalk<'a> {
     desired: &'a HashMap<&'a [u8], &'a Node>,
 }
 
+/// How many levels below a dir not in the spec are searched for svlogd's logs (`log/` holding
+/// `main/` is one level). Deeper logs are not looked for: a bound on what a user can make
+/// root's plan walk.
+const LOGS_DEPTH: usize = 3;
+
+/// Why an entry is kept (shown in the plan).
+const HOLDS_LOGS: &str = "holds svlogd logs";
+const IN_LOG_DIR: &str = "in a directory svlogd writes";
+
+/// Where the walk puts what it finds.
+struct Walked<'o> {
+    extras: &'o mut Vec<Extra>,
+    kept: &'o mut Vec<KeptLog>,
+}
+
 impl ServiceWalk<'_> {
     /// Subdir `rel` (`b""`: the service dir), depth first in name order.
-    fn dir(&self, disk: &mut Disk, rel: &[u8], extras: &mut Vec<Extra>) -> Result<(), String> {
+    fn dir(&self, disk: &mut Disk, rel: &[u8], out: &mut Walked) -> Result<(), String> {
         // `base.join("")` would end in a slash, which is another key than the dir's `lstat`:
         // its listing would miss the stat cache.
         let dir = match rel {
             b"" => self.base.to_path_buf(),
             _ => self.base.join(OsStr::from_bytes(rel)),
         };
-        for e in disk.list_dir(&dir)? {
+        let entries = disk.list_dir(&dir)?;
+        let log_dir = holds_logs(&entries);
+        for e in entries {
             let mut child = rel.to_vec();
             if !child.is_empty() {
                 child.push(b'/');
@@ -320,13 +348,25 @@ impl ServiceWalk<'_> {
             }
             if let Some(node) = self.desired.get(child.as_slice()) {
                 if e.kind == EntryKind::Dir && matches!(node.kind, NodeKind::Dir) {
-                    self.dir(disk, &child, extras)?;
+                    self.dir(disk, &child, out)?;
                 }
                 continue;
             }
             let rel = Path::new(OsStr::from_bytes(&child));
-            let found = disk.lstat(&dir.join(&e.name), None)?;
-            extras.push(Extra {
+            if log_dir && is_svlogd_file(e.name.as_bytes()) {
+                continue;
+            }
+            let disk_child = dir.join(&e.name);
+            let found = disk.lstat(&disk_child, None)?;
+            if matches!(found, Found::Dir { .. }) && logs_below(disk, &disk_child, LOGS_DEPTH)? {
+                out.kept.push(self.kept(rel, HOLDS_LOGS));
+                continue;
+            }
+            if log_dir {
+                out.kept.push(self.kept(rel, IN_LOG_DIR));
+                continue;
+            }
+            out.extras.push(Extra {
                 temp: is_temp_name(&e.name),
                 path: self.svc.dir.join(rel),
                 found,
@@ -336,6 +376,46 @@ impl ServiceWalk<'_> {
         }
         Ok(())
     }
+
+    fn kept(&self, rel: &Path, why: &'static str) -> KeptLog {
+        KeptLog {
+            path: self.svc.dir.join(rel),
+            service: Some(self.svc.id.clone()),
+            why,
+        }
+    }
+}
+
+/// Whether a dir's listing shows svlogd writes there: a `current` or `lock` file, or a rotated
+/// one.
+fn holds_logs(entries: &[DirEntry]) -> bool {
+    entries
+        .iter()
+        .any(|e| e.kind == EntryKind::File && marks_log_dir(e.name.as_bytes()))
+}
+
+/// Whether real dir `disk` (just `lstat`ed) holds svlogd's logs, itself or in a subdir up to
+/// `depth` levels down (never through a link). A `supervise/` subdir is runsv's (its `lock` is
+/// not svlogd's): a removed `log/` that runsv ran holds one.
+fn logs_below(disk_io: &mut Disk, disk: &Path, depth: usize) -> Result<bool, String> {
+    let entries = disk_io.list_dir(disk)?;
+    if holds_logs(&entries) {
+        return Ok(true);
+    }
+    if depth == 0 {
+        return Ok(false);
+    }
+    let subdirs = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Dir && e.name != "supervise");
+    for e in subdirs {
+        let sub = disk.join(&e.name);
+        let real_dir = matches!(disk_io.lstat(&sub, None)?, Found::Dir { .. });
+        if real_dir && logs_below(disk_io, &sub, depth - 1)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Temporaries a killed apply left in container and log dirs.

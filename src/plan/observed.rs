@@ -2,7 +2,7 @@
 //! managed service dirs, links of disabled services, and prune candidates.
 
 use crate::model::{FileClass, ServiceId};
-use crate::plan::{OwnerIds, StatCache};
+use crate::plan::{KeptLog, OwnerIds, StatCache};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -85,6 +85,8 @@ pub struct Observed {
     pub group_names: BTreeMap<u32, String>,
     pub nodes: BTreeMap<PathBuf, Found>,
     pub extras: Vec<Extra>,
+    /// Entries not in the spec that hold svlogd's logs: kept, not extras.
+    pub kept: Vec<KeptLog>,
     /// Enable links of services with `enabled: false` that still exist (logical paths).
     pub disabled_links: Vec<(ServiceId, PathBuf)>,
     pub prunes: Vec<PruneCandidate>,

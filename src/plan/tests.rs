@@ -414,3 +414,57 @@ fn planted_links_in_untrusted_dirs_are_replaced_not_followed() {
         .unwrap()
         .is_file());
 }
+
+/// Entries not in the spec that hold svlogd's logs are kept, shown, and not changes; other
+/// extras are still removed.
+#[test]
+fn svlogd_logs_in_a_service_dir_are_kept_not_removed() {
+    let t = tempfile::tempdir().unwrap();
+    let m = web();
+    converge(t.path(), &m);
+    let sv = t.path().join("etc/sv/web");
+    let write = |rel: &str, text: &str| {
+        let p = sv.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    // An adopted service's `log/main`, logs two levels down, svlogd run in `log/` itself.
+    write("log/main/current", "important\n");
+    write("log/main/@400000006b048aed3818503c.s", "old\n");
+    write("old/a/b/lock", "");
+    write("log/lock", "");
+    write("log/@400000.u", "crashed\n");
+    write("log/stray", "x\n");
+    write("junk/file", "x\n");
+    // A `log/` of old that runsv ran: runsv's `supervise/lock` is not svlogd's.
+    write("oldlog/run", "#!/bin/sh\n");
+    write("oldlog/supervise/lock", "");
+    let p = plan_for(t.path(), &m);
+    let kept: Vec<_> = p.kept.iter().map(|k| (k.path.clone(), k.why)).collect();
+    assert_eq!(
+        kept,
+        [
+            (PathBuf::from("/etc/sv/web/log/main"), "holds svlogd logs"),
+            (
+                PathBuf::from("/etc/sv/web/log/stray"),
+                "in a directory svlogd writes"
+            ),
+            (PathBuf::from("/etc/sv/web/old"), "holds svlogd logs"),
+        ]
+    );
+    let removed: Vec<_> = p.changes.iter().map(|c| c.path.clone()).collect();
+    let want = [
+        PathBuf::from("/etc/sv/web/junk"),
+        PathBuf::from("/etc/sv/web/oldlog"),
+    ];
+    assert_eq!(removed, want, "{p:?}");
+    apply(&p, &ApplyOptions::default()).unwrap();
+    let p = plan_for(t.path(), &m);
+    assert!(p.in_sync(), "{:?}", p.changes);
+    assert_eq!(p.kept.len(), 3);
+    assert_eq!(
+        std::fs::read(sv.join("log/main/current")).unwrap(),
+        b"important\n"
+    );
+    assert!(sv.join("old/a/b/lock").is_file() && sv.join("log/@400000.u").is_file());
+}

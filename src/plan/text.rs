@@ -1,7 +1,8 @@
-//! The plan for people: text (per-file unified diffs, `+`/`-`/`~` markers, colour only on a
-//! terminal) and markdown (for a PR comment). Env values are masked unless asked for.
+//! The plan for people: text (per-file unified diffs, `+`/`-`/`~` markers, `=` for an entry
+//! kept for its logs, colour only on a terminal) and markdown (for a PR comment). Env values are
+//! masked unless asked for.
 
-use super::change::{Action, Change, ChangeKind, Plan};
+use super::change::{Action, Change, ChangeKind, KeptLog, Plan};
 use crate::model::NodeKind;
 use similar::TextDiff;
 use std::fmt::Write;
@@ -92,6 +93,11 @@ pub(crate) fn describe(c: &Change) -> String {
             None => format!("{p}: prune (not in the spec; remove the definition, keep its logs)"),
         },
     }
+}
+
+/// The one-line description of an entry kept for its logs (no marker, no colour).
+pub(crate) fn describe_kept(k: &KeptLog) -> String {
+    format!("{}: kept ({}; not in the spec)", k.path.display(), k.why)
 }
 
 fn marker(k: &ChangeKind) -> char {
@@ -200,6 +206,9 @@ pub fn render_text(plan: &Plan, o: TextOptions) -> String {
             }
         }
     }
+    for k in &plan.kept {
+        let _ = writeln!(out, "= {}", describe_kept(k));
+    }
     let lines = service_lines(plan);
     if !lines.is_empty() {
         let _ = writeln!(out, "\nsupervisor:");
@@ -229,6 +238,12 @@ pub fn render_markdown(plan: &Plan, show_secrets: bool) -> String {
                 describe(c).replace('|', "\\|")
             );
         }
+        out.push('\n');
+    }
+    for k in &plan.kept {
+        let _ = writeln!(out, "- {}", describe_kept(k));
+    }
+    if !plan.kept.is_empty() {
         out.push('\n');
     }
     for c in &plan.changes {

@@ -5,7 +5,8 @@
 //! Modules: [`args`] (command line), [`config`] (the `config` file), [`pattern`] (selection
 //! and replacement), [`stamp`] (timestamps), [`udp`], [`input`] (peek-then-consume stdin),
 //! [`journal`] (SIGKILL safety), [`dir`] (a log directory and its size rules), [`rotate`],
-//! [`processor`] (`!`), [`lines`] (what happens to one line), [`run`] (the loop), [`msg`].
+//! [`processor`] (`!`), [`lines`] (what happens to one line), [`run`] (the loop), [`msg`],
+//! [`names`] (which files in a log directory are svlogd's).
 
 use std::ffi::OsString;
 
@@ -16,6 +17,7 @@ pub mod input;
 pub mod journal;
 pub mod lines;
 pub mod msg;
+pub mod names;
 pub mod pattern;
 pub mod processor;
 pub mod rotate;
