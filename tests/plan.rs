@@ -519,4 +519,24 @@ fn an_adopted_services_log_main_is_kept_byte_for_byte() {
         "no changes"
     );
     assert_eq!(manifest(&web.join("log/main")), logs, "the logs changed");
+
+    // Out of the spec: the prune removes the definition and keeps the logs where they are.
+    s.write_spec("project: p\nsupervisor: runit\nservices: {}\n");
+    let plan = s.expect("plan", &[], 2);
+    assert!(plan.contains("/etc/sv/web: prune"), "{plan}");
+    s.expect("apply", &["--no-supervise"], 0);
+    assert_eq!(
+        manifest(&web.join("log/main")),
+        logs,
+        "the prune changed the logs"
+    );
+    let left: Vec<String> = manifest(&web).into_keys().collect();
+    assert_eq!(
+        left.len(),
+        2 + logs.len(),
+        "only log/main and its logs stay: {left:?}"
+    );
+    assert!(!s.p("etc/service/web").exists());
+    // Unmarked now: a hand-made dir, left alone.
+    s.expect("plan", &[], 0);
 }

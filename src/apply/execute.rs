@@ -5,6 +5,7 @@
 
 use super::at::{self, Ids};
 use super::dirs::Dirs;
+use super::keep_logs;
 use super::report::{Kept, Report};
 use crate::model::{FileClass, Node, NodeKind, ServiceId};
 use crate::plan::{disk_target, stage_name, trash_name, Change, ChangeKind, Plan};
@@ -396,10 +397,15 @@ impl Exec<'_> {
             std::thread::sleep(Duration::from_millis(50));
         }
         // Renamed out of the way first: a prune killed half-way leaves a temporary that the
-        // next run removes, never a half-removed service without its marker.
+        // next run removes, never a half-removed service without its marker. A dir holding
+        // svlogd's logs (an adopted `log/main`) keeps them, in place.
         let (parent, name) = split(dir);
         let trash = trash_name(name);
+        let shown = self.d.shown(dir);
         let r = self.d.dir(parent, false).and_then(|fd| {
+            if keep_logs::holds_logs(fd, name, &shown)? {
+                return keep_logs::prune_but_logs(fd, name, &shown, OsStr::new(".runitctl"));
+            }
             at::remove(fd, &trash)?;
             at::rename(fd, name, &trash)?;
             at::remove(fd, &trash)

@@ -20,6 +20,7 @@ mod at;
 mod dirs;
 mod execute;
 pub mod fault;
+mod keep_logs;
 mod lock;
 mod report;
 
