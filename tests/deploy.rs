@@ -231,3 +231,19 @@ fn a_log_added_to_a_running_service_restarts_its_runsv() {
     running(&s, "etc/sv/web");
     assert_eq!(pid(&s, "etc/sv/other"), Some(other), "other untouched");
 }
+
+#[test]
+fn apply_wait_fails_when_a_logger_cannot_start() {
+    let spec = "supervisor: embedded\nservices:\n  web:\n    \
+                run: \"while :; do echo tick; sleep 1; done\"\n    start_timeout: 3\n";
+    let s = Sandbox::new(spec);
+    let _teardown = Teardown(&s.root);
+    // svlogd cannot take its lock where a directory sits: it exits, runsv retries every second.
+    std::fs::create_dir_all(s.p("var/log/web/lock")).unwrap();
+    let (out, err, code) = run(&s, &["apply", "--wait", s.spec.to_str().unwrap()]);
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert!(out.contains("web: not up within 3s"), "{out}");
+    assert!(out.contains("its logger is not up"), "{out}");
+    // The service itself runs: only its logger is down.
+    running(&s, "etc/sv/web");
+}

@@ -1,5 +1,5 @@
-//! `apply --wait`: every enabled, not-down service must be running for at least a second with
-//! its `./check` passing (run as `sv check` runs it) within its `start_timeout`. Each that is
+//! `apply --wait`: every enabled, not-down service (and its logger) must be running for at
+//! least a second with its `./check` passing (run as `sv check` runs it) within its `start_timeout`. Each that is
 //! not is reported with its state, restart count and last exit (the embedded supervisor's
 //! extra record), and the last lines of its log.
 
@@ -80,6 +80,18 @@ impl Driver<'_> {
             t.label(),
             t.svc.start_timeout
         );
+        if t.log && !running_for(&t.dir.join("log"), SystemTime::now()) {
+            let log = Slot::read(&t.dir.join("log"), Tai64n::now());
+            let exit = log
+                .extra
+                .as_ref()
+                .map(|e| e.last_exit.map_or("none".to_string(), last_exit));
+            out.push_str(&format!(
+                "\n  its logger is not up: state {}{}",
+                log.state.as_str(),
+                exit.map(|e| format!(", last exit {e}")).unwrap_or_default()
+            ));
+        }
         match &t.svc.log_dir {
             Some(d) => {
                 let dir = crate::plan::disk_path(self.root, d);
@@ -95,21 +107,24 @@ impl Driver<'_> {
     }
 }
 
-/// Running for [`UP_FOR`], not being stopped, wanted up, and `./check` passes.
+/// The service and its logger running for [`UP_FOR`], not being stopped, wanted up, and
+/// `./check` passes. (A logger that crash-loops loses the service's output, or blocks it once
+/// the pipe fills.)
 fn is_up(t: &Target, now: SystemTime) -> bool {
-    let slot = Slot::read(&t.dir, Tai64n::now());
-    let Some(s) = slot.status else {
+    running_for(&t.dir, now)
+        && (!t.log || running_for(&t.dir.join("log"), now))
+        && remote::check_passes(&t.dir, &t.label())
+}
+
+/// Slot `dir` runs one process for [`UP_FOR`], wanted up and not being stopped.
+fn running_for(dir: &Path, now: SystemTime) -> bool {
+    let Some(s) = Slot::read(dir, Tai64n::now()).status else {
         return false;
     };
     let long_enough = now
         .duration_since(s.stamp.to_system())
         .is_ok_and(|d| d >= UP_FOR);
-    s.state == State::Run
-        && s.pid != 0
-        && s.want == b'u'
-        && !s.term
-        && long_enough
-        && remote::check_passes(&t.dir, &t.label())
+    s.state == State::Run && s.pid != 0 && s.want == b'u' && !s.term && long_enough
 }
 
 /// The last lines of the svlogd dir `dir`, indented; a note when there are none.
