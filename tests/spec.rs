@@ -155,3 +155,36 @@ fn check_reports_a_missing_file() {
         "{err}"
     );
 }
+
+/// Templates are rendered by `check` too (a spec check accepts is one plan can use), and every
+/// failing template is reported, by check and by plan alike.
+#[test]
+fn check_and_plan_report_every_template_that_fails() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir(t.path().join("tpl")).unwrap();
+    std::fs::write(t.path().join("tpl/a.hbs"), "#!/bin/sh\nexec {{nosuch}}\n").unwrap();
+    std::fs::write(t.path().join("tpl/b.hbs"), "#!/bin/sh\n{{#if x}}\n").unwrap();
+    std::fs::write(t.path().join("tpl/ok.hbs"), "#!/bin/sh\nexec sleep 1\n").unwrap();
+    let spec = t.path().join("services.yaml");
+    std::fs::write(
+        &spec,
+        "services:\n  a: { template: tpl/a.hbs }\n  b: { template: tpl/b.hbs }\n  \
+         c: { template: tpl/ok.hbs }\n",
+    )
+    .unwrap();
+    let root = t.path().join("root");
+    let spec = spec.to_str().unwrap();
+    for cmd in ["check", "plan"] {
+        let (code, out, err) = check(&["--root", root.to_str().unwrap(), cmd, spec]);
+        assert_eq!(code, 1, "{cmd}: {out}{err}");
+        assert!(!out.starts_with("ok:"), "{cmd}: {out}");
+        for service in ["service a)", "service b)"] {
+            assert!(
+                err.contains(service),
+                "{cmd} does not name {service}: {err}"
+            );
+        }
+        assert!(!err.contains("service c)"), "{err}");
+    }
+    assert!(!root.exists() || std::fs::read_dir(&root).unwrap().next().is_none());
+}

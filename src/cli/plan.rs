@@ -67,14 +67,7 @@ pub(super) fn prepare_as(
         narrow(&mut loaded.spec, &only.names, spec)?;
     }
     let users = SystemUsers;
-    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
-    let opts = phase("model options", || {
-        ModelOptions::new(&loaded.spec, &users, script_root, exe, users.current().name)
-    });
-    let mut model = phase("model", || model::build(&loaded.spec, &opts)).map_err(|e| {
-        eprintln!("{}: error: {e}", spec.display());
-        1
-    })?;
+    let mut model = build_model(&loaded.spec, spec, script_root)?;
     model.partial = !only.names.is_empty();
     let ids = phase("owners", || plan::resolve_owners(&model, &users)).map_err(|e| {
         eprintln!("{}: error: {e}", spec.display());
@@ -84,6 +77,26 @@ pub(super) fn prepare_as(
         model,
         ids,
         supervisor: loaded.spec.supervisor,
+    })
+}
+
+/// Renders `spec` (known as `name`) into its model, with `script_root` written into scripts;
+/// prints every error (each failed template).
+pub(super) fn build_model(
+    spec: &crate::spec::Spec,
+    name: &Path,
+    script_root: Option<PathBuf>,
+) -> Result<Model, i32> {
+    let users = SystemUsers;
+    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("runitctl"));
+    let opts = phase("model options", || {
+        ModelOptions::new(spec, &users, script_root, exe, users.current().name)
+    });
+    phase("model", || model::build(spec, &opts)).map_err(|e| {
+        for one in e.each() {
+            eprintln!("{}: error: {one}", name.display());
+        }
+        1
     })
 }
 

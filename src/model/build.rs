@@ -63,6 +63,14 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
         )
         .collect();
     let rendered = render_all(&ctx, &jobs);
+    // Every service that failed to render is reported, not only the first.
+    let failed: Vec<BuildError> = rendered
+        .iter()
+        .filter_map(|r| r.as_ref().err().cloned())
+        .collect();
+    if failed.len() > 1 {
+        return Err(BuildError::Several(failed));
+    }
     // Room for every entry at once: growing a map of 10,000 paths rehashes it a dozen times.
     b.reserve(
         rendered

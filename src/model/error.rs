@@ -17,6 +17,18 @@ pub enum BuildError {
         first: String,
         second: String,
     },
+    /// More than one service's template failed (every one is reported, in spec order).
+    Several(Vec<BuildError>),
+}
+
+impl BuildError {
+    /// Each single error, in order (one, or those of [`BuildError::Several`]).
+    pub fn each(&self) -> Vec<&BuildError> {
+        match self {
+            BuildError::Several(all) => all.iter().flat_map(BuildError::each).collect(),
+            one => vec![one],
+        }
+    }
 }
 
 impl std::fmt::Display for BuildError {
@@ -34,6 +46,15 @@ impl std::fmt::Display for BuildError {
                 "{} is generated twice, by {first} and by {second}",
                 path.display()
             ),
+            BuildError::Several(all) => {
+                for (i, e) in all.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
