@@ -45,7 +45,14 @@ pub fn command_argv(cmd: &str) -> Vec<String> {
         } else {
             cmd.to_string()
         };
-        vec!["/bin/sh".into(), "-c".into(), text]
+        // A text starting with `-` would be read as sh's options (`sh -c -x`: "-c requires an
+        // argument"): `--` ends them.
+        let end = text.starts_with('-').then(|| "--".to_string());
+        ["/bin/sh".to_string(), "-c".to_string()]
+            .into_iter()
+            .chain(end)
+            .chain([text])
+            .collect()
     })
 }
 
@@ -134,6 +141,21 @@ mod tests {
                 ["/bin/sh", "-c", cmd],
                 "{cmd:?} must run through a shell"
             );
+        }
+    }
+
+    /// A command that starts with `-` is not taken for sh's options, and runs as written.
+    #[test]
+    fn a_command_starting_with_a_dash_is_not_an_option_of_sh() {
+        for cmd in ["-x", "-x foo bar"] {
+            let argv = command_argv(cmd);
+            assert_eq!(argv, ["/bin/sh", "-c", "--", cmd]);
+            let out = std::process::Command::new(&argv[0])
+                .args(&argv[1..])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("-x") && err.contains("not found"), "{err}");
         }
     }
 }
