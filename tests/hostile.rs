@@ -267,3 +267,34 @@ fn a_planted_log_parent_fifo_is_named_and_nothing_staged_is_left() {
         .collect();
     assert!(left.is_empty(), "staged dirs left: {left:?}");
 }
+
+/// The other side of the rule: a log dir that root made a symlink in a root-only dir
+/// (`/var/log/web → /data/logs/web`, logs on a bigger disk) is followed, not replaced by an
+/// empty dir; svlogd's config goes to its target, whose owner and mode stay root's choice.
+#[test]
+fn a_log_dir_root_linked_elsewhere_is_followed() {
+    if !am_root("a_log_dir_root_linked_elsewhere_is_followed") {
+        return;
+    }
+    let s = Sandbox::new("project: p\nsupervisor: runit\nservices:\n  web: { run: sleep 1 }\n");
+    let data = s.p("data/logs/web");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("current"), "old line\n").unwrap();
+    std::fs::create_dir_all(s.p("var/log")).unwrap();
+    symlink(&data, s.p("var/log/web")).unwrap();
+
+    let plan = s.expect("plan", &[], 2);
+    assert!(!plan.contains("/var/log/web: replace"), "{plan}");
+    assert!(plan.contains("/var/log/web/config: create"), "{plan}");
+    s.expect("apply", &["--no-supervise"], 0);
+    assert!(s.p("var/log/web").is_symlink(), "the link stays");
+    assert!(
+        data.join("config").is_file(),
+        "config went to the link's target"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("current")).unwrap(),
+        "old line\n"
+    );
+    s.expect("plan", &[], 0);
+}

@@ -9,8 +9,9 @@
 //! Below a desired directory that is missing, not a directory, or a symlink, nothing is looked
 //! at (a path lookup there would go through the link): those paths are reported missing and the
 //! plan re-creates them. The one exception is a container dir (`FileClass::Root`, e.g. `/var/log`)
-//! that is a symlink in a root-owned, not group/world-writable dir: only root can have put it
-//! there, so it is trusted and followed.
+//! or a log dir (`/var/log/web → /data/logs/web`, logs on a bigger disk) that is a symlink in a
+//! root-owned, not group/world-writable dir: only root can have put it there, so it is trusted
+//! and followed, and its target's mode and owner are left as root made them.
 
 use super::disk::{read_nofollow, Disk};
 use super::marker::{marker_project, marker_value};
@@ -151,7 +152,7 @@ fn observe_nodes(
             continue;
         }
         let mut found = disk_io.lstat(&disk, want_len)?;
-        if let (true, Found::Symlink { .. }) = (is_dir && node.class == FileClass::Root, &found) {
+        if let (true, Found::Symlink { .. }) = (is_dir && top, &found) {
             if trusted_parent(&disk) {
                 if let Ok(m) = fs::metadata(&disk) {
                     if m.is_dir() {

@@ -14,8 +14,8 @@ pub enum Found {
         mode: u32,
         uid: u32,
         gid: u32,
-        /// Reached through a trusted symlink (a container dir root put elsewhere): its mode
-        /// and owner are left alone.
+        /// Reached through a trusted symlink (a container or log dir root put elsewhere): its
+        /// mode and owner are left alone.
         linked: bool,
     },
     File {
