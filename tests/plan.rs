@@ -540,3 +540,26 @@ fn an_adopted_services_log_main_is_kept_byte_for_byte() {
     // Unmarked now: a hand-made dir, left alone.
     s.expect("plan", &[], 0);
 }
+
+/// A service dir another project's marker names is taken over with a warning (text and JSON):
+/// two specs declaring one service undo each other on every apply, and the plan says so.
+#[test]
+fn taking_over_another_projects_service_is_warned_about() {
+    let spec = |project: &str| {
+        format!("project: {project}\nsupervisor: runit\nservices:\n  web: {{ run: sleep 1 }}\n")
+    };
+    let s = Sandbox::new(&spec("team-a"));
+    s.expect("apply", &["--no-supervise"], 0);
+    s.write_spec(&spec("team-b"));
+    let warning = "! /etc/sv/web: taken over from project `team-a`";
+    let plan = s.expect("plan", &[], 2);
+    assert!(plan.contains(warning), "{plan}");
+    let v = assert_valid(&s.expect("plan", &["--format", "json"], 2));
+    assert_eq!(v["takeovers"][0]["from"], "team-a");
+    assert_eq!(v["takeovers"][0]["path"], "/etc/sv/web");
+    assert_eq!(v["takeovers"][0]["service"], "web");
+    let out = s.expect("apply", &["--no-supervise"], 0);
+    assert!(out.contains(warning), "{out}");
+    let plan = s.expect("plan", &[], 0);
+    assert!(!plan.contains("taken over"), "{plan}");
+}

@@ -131,6 +131,17 @@ pub struct KeptLog {
     pub why: &'static str,
 }
 
+/// A service dir whose marker names another project: apply takes it over (that project's next
+/// apply takes it back, so two specs declaring one service undo each other).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Takeover {
+    /// The service dir (logical path).
+    pub dir: PathBuf,
+    pub service: Option<ServiceId>,
+    /// The project its marker names now.
+    pub from: String,
+}
+
 /// Everything apply needs to do, self-contained.
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
@@ -145,6 +156,8 @@ pub struct Plan {
     pub summary: Summary,
     /// Entries not in the spec kept for their logs (never removed).
     pub kept: Vec<KeptLog>,
+    /// Service dirs another project's marker names (warned about; the changes take them).
+    pub takeovers: Vec<Takeover>,
 }
 
 impl Plan {

@@ -5,7 +5,8 @@
 //! in service dirs; then enable links (so a service dir is complete before runsvdir sees it);
 //! then links of disabled services; then prunes.
 
-use super::change::{Action, Change, ChangeKind, Plan, ServicePlan, Summary};
+use super::change::{Action, Change, ChangeKind, Plan, ServicePlan, Summary, Takeover};
+use super::marker::marker_project;
 use super::observed::{Found, Observed};
 use super::paths::disk_target;
 use crate::model::{FileClass, Model, Node, NodeKind, ServiceId};
@@ -19,6 +20,7 @@ pub fn diff(model: &Model, obs: &Observed) -> Plan {
     let mut links = Vec::new();
     let mut tail = Vec::new();
     let mut unchanged = 0;
+    let mut takeovers = Vec::new();
 
     // `obs.nodes` holds the model's paths in the same order: walk both together rather than
     // look each path up (a BTreeMap<PathBuf> lookup compares components at every level).
@@ -29,6 +31,13 @@ pub fn diff(model: &Model, obs: &Observed) -> Plan {
             None => obs.nodes.get(path).unwrap_or(&Found::Missing),
         };
         let changes = node_changes(path, node, found, obs);
+        if let Some(from) = other_project(node, found, &model.project) {
+            takeovers.push(Takeover {
+                dir: path.parent().unwrap_or(path).to_path_buf(),
+                service: node.service.clone(),
+                from,
+            });
+        }
         if changes.is_empty() {
             unchanged += 1;
         }
@@ -94,7 +103,23 @@ pub fn diff(model: &Model, obs: &Observed) -> Plan {
         services,
         summary,
         kept: obs.kept.clone(),
+        takeovers,
     }
+}
+
+/// The project a marker on disk names, when `node` is a marker and that is not `project`.
+fn other_project(node: &Node, found: &Found, project: &str) -> Option<String> {
+    let Found::File {
+        content: Some(bytes),
+        ..
+    } = found
+    else {
+        return None;
+    };
+    (node.class == FileClass::Marker)
+        .then(|| marker_project(bytes))
+        .flatten()
+        .filter(|p| p != project)
 }
 
 fn change(path: &std::path::Path, node: &Node, kind: ChangeKind) -> Change {

@@ -2,7 +2,7 @@
 //! Every key is always present (null when it does not apply), so consumers need no guessing.
 
 use super::change::{Change, ChangeKind, Plan};
-use super::text::{describe, describe_kept, unified};
+use super::text::{describe, describe_kept, describe_takeover, unified};
 use crate::model::NodeKind;
 use serde_json::{json, Value};
 
@@ -139,6 +139,13 @@ pub fn render_json(plan: &Plan, show_secrets: bool) -> Value {
             "user": k.service.as_ref().and_then(|s| s.user.clone()),
             "why": k.why,
             "description": describe_kept(k),
+        })).collect::<Vec<_>>(),
+        "takeovers": plan.takeovers.iter().map(|t| json!({
+            "path": t.dir.display().to_string(),
+            "service": t.service.as_ref().map(|s| s.name.clone()),
+            "user": t.service.as_ref().and_then(|s| s.user.clone()),
+            "from": t.from,
+            "description": describe_takeover(t),
         })).collect::<Vec<_>>(),
     })
 }

@@ -19,7 +19,7 @@ mod paths;
 mod statcache;
 mod text;
 
-pub use change::{Action, Change, ChangeKind, KeptLog, Plan, ServicePlan, Summary};
+pub use change::{Action, Change, ChangeKind, KeptLog, Plan, ServicePlan, Summary, Takeover};
 pub use diff::diff;
 pub use json::render_json;
 pub use marker::marker_project;

@@ -2,7 +2,7 @@
 //! kept for its logs, colour only on a terminal) and markdown (for a PR comment). Env values are
 //! masked unless asked for.
 
-use super::change::{Action, Change, ChangeKind, KeptLog, Plan};
+use super::change::{Action, Change, ChangeKind, KeptLog, Plan, Takeover};
 use crate::model::NodeKind;
 use similar::TextDiff;
 use std::fmt::Write;
@@ -93,6 +93,15 @@ pub(crate) fn describe(c: &Change) -> String {
             None => format!("{p}: prune (not in the spec; remove the definition, keep its logs)"),
         },
     }
+}
+
+/// The one-line warning for a service dir another project's marker names (no colour).
+pub(crate) fn describe_takeover(t: &Takeover) -> String {
+    format!(
+        "{}: taken over from project `{}` (its marker names it; that project's next apply takes it back)",
+        t.dir.display(),
+        t.from
+    )
 }
 
 /// The one-line description of an entry kept for its logs (no marker, no colour).
@@ -209,6 +218,13 @@ pub fn render_text(plan: &Plan, o: TextOptions) -> String {
     for k in &plan.kept {
         let _ = writeln!(out, "= {}", describe_kept(k));
     }
+    for t in &plan.takeovers {
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(o, YELLOW, &format!("! {}", describe_takeover(t)))
+        );
+    }
     let lines = service_lines(plan);
     if !lines.is_empty() {
         let _ = writeln!(out, "\nsupervisor:");
@@ -243,7 +259,10 @@ pub fn render_markdown(plan: &Plan, show_secrets: bool) -> String {
     for k in &plan.kept {
         let _ = writeln!(out, "- {}", describe_kept(k));
     }
-    if !plan.kept.is_empty() {
+    for t in &plan.takeovers {
+        let _ = writeln!(out, "- **warning**: {}", describe_takeover(t));
+    }
+    if !plan.kept.is_empty() || !plan.takeovers.is_empty() {
         out.push('\n');
     }
     for c in &plan.changes {
