@@ -188,3 +188,22 @@ fn check_and_plan_report_every_template_that_fails() {
     }
     assert!(!root.exists() || std::fs::read_dir(&root).unwrap().next().is_none());
 }
+
+/// Owner markers hold the spec's path on a line of its own: a path with a newline would forge
+/// marker lines, so it is refused before anything is read or written.
+#[test]
+fn a_spec_path_with_a_control_character_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let spec = t.path().join("a\nhash=forged.yaml");
+    std::fs::write(&spec, "services:\n  a: { run: x }\n").unwrap();
+    for cmd in ["check", "plan"] {
+        let (code, out, err) = check(&[
+            "--root",
+            t.path().to_str().unwrap(),
+            cmd,
+            spec.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 1, "{cmd}: {out}{err}");
+        assert!(err.contains("holds a control character"), "{err}");
+    }
+}

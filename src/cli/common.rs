@@ -23,6 +23,19 @@ pub fn load_spec_as(g: &Global, read: &Path, known_as: Option<&Path>) -> Result<
         runit_installed: runit_installed(),
     };
     let name = spec_name(read, known_as);
+    // Markers record the spec's path on a line of their own (`spec=PATH`).
+    if name
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .any(u8::is_ascii_control)
+    {
+        eprintln!(
+            "{}: error: the spec's path holds a control character (owner markers record it on one line): rename it",
+            name.display()
+        );
+        return Err(1);
+    }
     match spec::load_as(read, &name, &opts) {
         Ok(mut loaded) => {
             // Markers name the spec: the same file must read the same from any cwd or link.

@@ -210,6 +210,20 @@ pub fn uint(
             );
             None
         }
+        Value::Scalar { ref text, .. }
+            if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            // Digits that do not fit YAML's integers (i64).
+            p.error(
+                node.pos,
+                format!(
+                    "{} must be at most {}, found {text}",
+                    place.key(what),
+                    max.min(i64::MAX as u64)
+                ),
+            );
+            None
+        }
         _ => {
             let kind = if min == 0 {
                 "a non-negative integer"
@@ -326,6 +340,11 @@ mod tests {
             uint(&first_value("a: -1"), "a", (0, 9), &place(), &mut p),
             None
         );
+        let huge = "a: 18446744073709551615";
+        assert_eq!(
+            uint(&first_value(huge), "a", (0, u64::MAX), &place(), &mut p),
+            None
+        );
         let msgs: Vec<String> = p.into_sorted().into_iter().map(|d| d.message).collect();
         assert_eq!(
             msgs,
@@ -333,6 +352,7 @@ mod tests {
                 "`a` in service `web` must be 1–9, found 0",
                 "`a` in service `web` must be a non-negative integer, found string `x`",
                 "`a` in service `web` must be 0–9, found -1",
+                "`a` in service `web` must be at most 9223372036854775807, found 18446744073709551615",
             ]
         );
     }
