@@ -266,7 +266,8 @@ fn service_plans(model: &Model, changes: &[Change]) -> Vec<ServicePlan> {
         .into_iter()
         .map(|(id, (classes, mut actions, created))| {
             if !created {
-                if let Some(svc) = by_id.get(&id) {
+                // A disabled service has no runsv (its link is gone): nothing to restart.
+                if let Some(svc) = by_id.get(&id).filter(|s| s.enabled) {
                     let wanted_up = !svc.down && svc.restart_on_update;
                     let run_changed = classes
                         .iter()

@@ -369,6 +369,31 @@ fn disabled_service_is_unlinked() {
     assert!(plan_for(r, &m).in_sync());
 }
 
+/// A disabled service has no runsv: a changed run or log config of one restarts nothing.
+#[test]
+fn a_disabled_service_is_not_restarted_for_its_changes() {
+    let t = tempfile::tempdir().unwrap();
+    let r = t.path();
+    let mut m = web();
+    m.services[0].enabled = false;
+    m.tree.remove(Path::new("/etc/service/web"));
+    converge(r, &m);
+    let mut changed = model("shop", &[("web", "#!/bin/sh\nexec web2\n", &[], true)]);
+    changed.services[0].enabled = false;
+    changed.tree.remove(Path::new("/etc/service/web"));
+    let cfg = PathBuf::from("/var/log/web/config");
+    if let Some(NodeKind::File { content }) = changed.tree.get_mut(&cfg).map(|n| &mut n.kind) {
+        *content = b"s2000\n".to_vec();
+    }
+    let p = plan_for(r, &changed);
+    assert!(!p.in_sync());
+    assert!(
+        p.services.iter().all(|s| s.actions.is_empty()),
+        "{:?}",
+        p.services
+    );
+}
+
 #[test]
 fn leftover_temps_are_removed() {
     let t = tempfile::tempdir().unwrap();
