@@ -5,6 +5,7 @@
 use crate::support::runit::{debian_runit, Tool};
 use crate::support::{wait_for, GroupGuard};
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -374,4 +375,48 @@ fn runits_chpst_check_scenario() {
     }
     assert_eq!(bins.same("chpst", &["-P", "true"]).status.code(), Some(0));
     assert_eq!(bins.same("chpst", &["-012", "true"]).status.code(), Some(0));
+}
+
+/// A file the kernel cannot exec (no `#!` line, or garbage) is an error — `unable to run: X:
+/// exec format error`, 111 — never run through `/bin/sh` (libc's execvp fallback), whether
+/// named by path or found through PATH.
+#[test]
+fn no_shell_fallback_on_exec_format_error() {
+    if !debian_runit() {
+        return;
+    }
+    let b = Bins::new();
+    let dir = b.dir.path();
+    fs::write(dir.join("nosb"), "echo ran\n").unwrap();
+    fs::write(dir.join("garbage"), b"\x01\x02not a program\n").unwrap();
+    for f in ["nosb", "garbage"] {
+        fs::set_permissions(dir.join(f), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let o = b.same("chpst", &["./nosb"]);
+    assert_eq!(
+        (text(&o).as_str(), o.status.code()),
+        ("", Some(111)),
+        "{o:?}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "chpst: fatal: unable to run: ./nosb: exec format error\n"
+    );
+    b.same("chpst", &["-b", "renamed", "./garbage"]);
+    b.same("envdir", &[".", "./nosb"]);
+    // Found through PATH.
+    let run = |tool| {
+        Command::new(b.path(tool, "chpst"))
+            .arg("nosb")
+            .env("PATH", dir)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let (d, o) = (run(Tool::Debian), run(Tool::Ours));
+    assert_eq!(
+        (&o.stdout, &o.stderr, o.status.code()),
+        (&d.stdout, &d.stderr, d.status.code())
+    );
+    assert_eq!(o.status.code(), Some(111));
 }
