@@ -103,6 +103,18 @@ fn same_lines_and_rotations_as_debian() {
     same_as_debian("s64\nn0\n", &["-l", "10", "-b", "20"], &input, 0);
 }
 
+/// `config` corner cases against Debian: a `!` or `p` with nothing after it is ignored (an
+/// empty processor would turn every rotated file into an empty one).
+#[test]
+fn config_corner_cases_as_debian() {
+    if !debian_runit("config_corner_cases_as_debian") {
+        return;
+    }
+    let input = b"a\nb\nc\n";
+    assert_eq!(same_as_debian("s2\nn0\n!\n", &[], input, 0), 2);
+    same_as_debian("pX \np\n", &[], input, 0);
+}
+
 /// runit's own svlogd check (usage, a first line, appending), ported and run against both.
 #[test]
 fn runits_svlogd_check_scenario() {

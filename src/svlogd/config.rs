@@ -56,9 +56,10 @@ impl Config {
                 b'n' => c.num = scan(val) as u64,
                 b'N' => c.min = scan(val) as u64,
                 b't' => c.timeout = scaled(val, &[(b'm', 60), (b'h', 3600)]),
-                b'!' => c.processor = Some(val.to_vec()),
+                // runit ignores `!` and `p` with nothing after the letter (`len > 1`).
+                b'!' if !val.is_empty() => c.processor = Some(val.to_vec()),
                 b'u' | b'U' => c.udp = udp::parse(val).map(|a| (a, key == b'U')),
-                b'p' => c.prefix = val.to_vec(),
+                b'p' if !val.is_empty() => c.prefix = val.to_vec(),
                 b'+' | b'-' | b'e' | b'E' => c.patterns.push((key, val.to_vec())),
                 _ => {}
             }
@@ -105,5 +106,12 @@ mod tests {
         assert_eq!(Config::parse(b"s2m\n").size, 2 * 1024 * 1024);
         assert_eq!(Config::parse(b"t1h\n").timeout, 3600);
         assert_eq!(Config::parse(b"u1.2.3.4\n").udp.unwrap().0.port(), 514);
+        // An empty `!` or `p` changes nothing (an empty processor would empty every file).
+        assert_eq!(Config::parse(b"!\n").processor, None);
+        assert_eq!(
+            Config::parse(b"!gzip\n!\n").processor.as_deref(),
+            Some(&b"gzip"[..])
+        );
+        assert_eq!(Config::parse(b"pX\np\n").prefix, b"X");
     }
 }
