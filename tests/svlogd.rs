@@ -104,7 +104,8 @@ fn same_lines_and_rotations_as_debian() {
 }
 
 /// `config` corner cases against Debian: a `!` or `p` with nothing after it is ignored (an
-/// empty processor would turn every rotated file into an empty one).
+/// empty processor would turn every rotated file into an empty one); values end at a NUL; a
+/// 1-byte last line without a newline is not read.
 #[test]
 fn config_corner_cases_as_debian() {
     if !debian_runit("config_corner_cases_as_debian") {
@@ -113,6 +114,65 @@ fn config_corner_cases_as_debian() {
     let input = b"a\nb\nc\n";
     assert_eq!(same_as_debian("s2\nn0\n!\n", &[], input, 0), 2);
     same_as_debian("pX \np\n", &[], input, 0);
+    same_as_debian("pX\0Y \n-a\0b\n", &[], input, 0);
+    same_as_debian("-*\n+", &[], b"ab\nb\n\na\n", 0);
+}
+
+/// What one svlogd run did with `config` (`@PORT` replaced by a listening UDP port): its
+/// stderr, `current`, and the datagrams that arrived (svlogd has exited, so every datagram it
+/// sent to loopback is already queued: a non-blocking read drains them without waiting).
+fn udp_run(imp: Imp, config: &str) -> (String, String, Vec<String>) {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = sock.local_addr().unwrap().port();
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("config"),
+        config.replace("@PORT", &port.to_string()),
+    )
+    .unwrap();
+    let out = run(imp, &[], &dir, b"hello\n");
+    assert_eq!(out.status.code(), Some(0), "{imp:?} {config:?}: {out:?}");
+    sock.set_nonblocking(true).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 2048];
+    while let Ok(n) = sock.recv(&mut buf) {
+        got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&port.to_string(), "PORT");
+    (stderr, current(&dir), got)
+}
+
+/// `u`/`U` addresses are scanned as runit scans them: trailing bytes (a blank, a CR) after the
+/// port are ignored, octets wrap, a bad address or port is warned about, and a `U` whose
+/// address does not scan still keeps lines out of `current`.
+#[test]
+fn udp_addresses_as_debian() {
+    if !debian_runit("udp_addresses_as_debian") {
+        return;
+    }
+    for config in [
+        "u127.0.0.1:@PORT \n",
+        "u127.0.0.1:@PORT\r\n",
+        "U127.0.0.1:@PORT\n",
+        "u127.0.0.257:@PORT\n",
+        "ubad\n",
+        "u-1.0.0.1\n",
+        "u127.0.0.1:0\n",
+        "u127.0.0.1:x\n",
+        "Ubad\n",
+        "U127.0.0.1:65536\n",
+    ] {
+        let d = udp_run(Imp::Debian, config);
+        let o = udp_run(Imp::Embedded, config);
+        assert_eq!(d, o, "{config:?}");
+    }
+    let (_, cur, got) = udp_run(Imp::Embedded, "u127.0.0.1:@PORT \n");
+    assert_eq!(
+        (cur.as_str(), got),
+        ("hello\n", vec!["hello\n".to_string()])
+    );
 }
 
 /// runit's own svlogd check (usage, a first line, appending), ported and run against both.

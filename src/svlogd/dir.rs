@@ -93,7 +93,11 @@ impl LogDir {
         let cfg = match fs::read(path.join("config")) {
             Ok(text) => {
                 msg::info(&format!("read: {name}/config"));
-                Config::parse(&text)
+                let (cfg, warnings) = Config::parse(&text);
+                for w in warnings {
+                    msg::warn(&w, None);
+                }
+                cfg
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Config::default(),
             Err(e) => {
@@ -164,7 +168,7 @@ impl LogDir {
         let size = cur.metadata().map(|m| m.len()).unwrap_or(0);
         let word = if size == 0 { "new" } else { "append" };
         msg::info(&format!("{word}: {name}/current"));
-        let udp = cfg.udp.and_then(|(to, _)| match Udp::open(to) {
+        let udp = cfg.udp.and_then(|to| match Udp::open(to) {
             Ok(u) => Some(u),
             Err(e) => {
                 msg::warn(&format!("unable to open udp socket: {name}"), Some(&e));
@@ -193,7 +197,7 @@ impl LogDir {
 
     /// True for `U`: lines go only to UDP, never to `current`.
     pub fn udp_only(&self) -> bool {
-        matches!(self.cfg.udp, Some((_, true)))
+        self.cfg.udp_only
     }
 
     /// Appends `stamp`, the `p` prefix (if `prefixed`), `body` and `tail` as one runit write.
