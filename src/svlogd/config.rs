@@ -128,7 +128,7 @@ impl UdpState {
         self.ip = Some(ip);
         let rest = &val[used..];
         self.port = udp::scan_port(rest)
-            .map_err(|()| format!("unable to scan port number: {}", shown(&rest[1..])))?;
+            .ok_or_else(|| format!("unable to scan port number: {}", shown(&rest[1..])))?;
         Ok(())
     }
 

@@ -36,15 +36,15 @@ pub fn scan_ip(s: &[u8]) -> Option<(Ipv4Addr, usize)> {
 }
 
 /// The port after the address (`rest` = what follows `ip4_scan`'s bytes): `:N` gives N cut to
-/// 16 bits as runit's `htons` does (so 65536 is 0: no UDP), anything else 514. Err when the
+/// 16 bits as runit's `htons` does (so 65536 is 0: no UDP), anything else 514. None when the
 /// number after `:` is 0 or missing (runit warns and keeps the previous port).
-pub fn scan_port(rest: &[u8]) -> Result<u16, ()> {
+pub fn scan_port(rest: &[u8]) -> Option<u16> {
     match rest.split_first() {
         Some((b':', num)) => match scan_ulong(num).0 {
-            0 => Err(()),
-            n => Ok(n as u16),
+            0 => None,
+            n => Some(n as u16),
         },
-        _ => Ok(514),
+        _ => Some(514),
     }
 }
 
@@ -85,13 +85,13 @@ mod tests {
 
     #[test]
     fn port_like_runit() {
-        assert_eq!(scan_port(b":5514 "), Ok(5514));
-        assert_eq!(scan_port(b":5514\r"), Ok(5514));
-        assert_eq!(scan_port(b"x"), Ok(514));
-        assert_eq!(scan_port(b""), Ok(514));
-        assert_eq!(scan_port(b":0"), Err(()));
-        assert_eq!(scan_port(b":x"), Err(()));
-        assert_eq!(scan_port(b":65536"), Ok(0));
-        assert_eq!(scan_port(b":65537"), Ok(1));
+        assert_eq!(scan_port(b":5514 "), Some(5514));
+        assert_eq!(scan_port(b":5514\r"), Some(5514));
+        assert_eq!(scan_port(b"x"), Some(514));
+        assert_eq!(scan_port(b""), Some(514));
+        assert_eq!(scan_port(b":0"), None);
+        assert_eq!(scan_port(b":x"), None);
+        assert_eq!(scan_port(b":65536"), Some(0));
+        assert_eq!(scan_port(b":65537"), Some(1));
     }
 }
