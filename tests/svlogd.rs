@@ -175,6 +175,135 @@ fn udp_addresses_as_debian() {
     );
 }
 
+/// A file a test puts in a log directory first: (name, text, mode).
+type Seed<'a> = (&'a str, &'a str, u32);
+
+/// What `svlogd -v DIR` of `imp` did to a directory seeded with `files`:
+/// the seeded files still there, the rotated-file count, everything logged, and the
+/// `delete:` info lines (with the dir shown as `d`).
+fn pruned(
+    imp: Imp,
+    config: &str,
+    files: &[Seed],
+    input: &[u8],
+) -> (Vec<String>, usize, String, Vec<String>) {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("config"), config).unwrap();
+    for (name, text, mode) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+        std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(*mode)).unwrap();
+    }
+    let out = run(imp, &["-v"], &dir, input);
+    assert_eq!(out.status.code(), Some(0), "{imp:?}: {out:?}");
+    let kept = files
+        .iter()
+        .map(|f| f.0.to_string())
+        .filter(|n| dir.join(n).exists())
+        .collect();
+    let deleted = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains("delete:"))
+        .map(|l| l.replace(dir.to_str().unwrap(), "d"))
+        .collect();
+    let logged = String::from_utf8_lossy(&content(&dir)).into_owned();
+    (kept, rotated(&dir).len(), logged, deleted)
+}
+
+/// Pruning as runit's `rmoldest`: a processor leftover `@….t` is deleted, not counted (nor
+/// deleted as the oldest file); an uncleanly closed `current` renamed to `.u` at start is
+/// followed by a prune.
+#[test]
+fn pruning_as_debian() {
+    if !debian_runit("pruning_as_debian") {
+        return;
+    }
+    let old = |i| format!("@40000000600000000000000{i}.s");
+    let (old1, old2) = (old(1), old(2));
+    let leftover = "@400000006000000000000000.t";
+    let cases: [(&str, Vec<Seed>, &[u8]); 2] = [
+        (
+            "s2\nn2\n",
+            vec![
+                (&old1, "old1\n", 0o744),
+                (&old2, "old2\n", 0o744),
+                (leftover, "stale\n", 0o644),
+            ],
+            b"a\nb\n",
+        ),
+        (
+            "n1\n",
+            vec![
+                (&old1, "old1\n", 0o744),
+                (&old2, "old2\n", 0o744),
+                ("current", "unclean\n", 0o644),
+            ],
+            b"a\n",
+        ),
+    ];
+    for (config, files, input) in cases {
+        let d = pruned(Imp::Debian, config, &files, input);
+        let o = pruned(Imp::Embedded, config, &files, input);
+        assert_eq!(d, o, "{config:?} {files:?}");
+        assert!(!o.3.is_empty(), "{config:?}: something was pruned");
+    }
+}
+
+/// A `current` that cannot be opened (here a directory): runit pauses with `pausing: unable
+/// to open current: DIR: is a directory` and retries every 3 s; once it can open it, the
+/// lines waiting in the pipe are logged.
+#[test]
+fn unopenable_current_pauses_and_retries_as_debian() {
+    if !debian_runit("unopenable_current_pauses_and_retries_as_debian") {
+        return;
+    }
+    for imp in [Imp::Debian, Imp::Embedded] {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("d");
+        std::fs::create_dir_all(dir.join("current")).unwrap();
+        let mut c = command(imp, "svlogd");
+        c.arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let child = c.spawn().unwrap();
+        let guard = GroupGuard(child.id() as i32);
+        let mut l = Running { child, guard };
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut pipe = l.child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut pipe, &mut buf) {
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let want = format!(
+            "svlogd: pausing: unable to open current: {}: is a directory\n",
+            dir.display()
+        );
+        let seen = wait_for(LIMIT, || {
+            stderr.lock().unwrap().contains(&want).then_some(())
+        });
+        assert!(seen.is_some(), "{imp:?}: {:?}", stderr.lock().unwrap());
+        assert!(l.child.try_wait().unwrap().is_none(), "{imp:?} gave up");
+        std::fs::remove_dir(dir.join("current")).unwrap();
+        let mut stdin = l.child.stdin.take().unwrap();
+        stdin.write_all(b"a\n").unwrap();
+        drop(stdin);
+        assert_eq!(l.wait_exit(LIMIT), Some(0), "{imp:?}");
+        assert_eq!(current(&dir), "a\n", "{imp:?}");
+        let text = stderr.lock().unwrap().clone();
+        assert!(
+            text.lines().all(|l| format!("{l}\n") == want),
+            "{imp:?}: {text:?}"
+        );
+    }
+}
+
 /// runit's own svlogd check (usage, a first line, appending), ported and run against both.
 #[test]
 fn runits_svlogd_check_scenario() {
