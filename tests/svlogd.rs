@@ -121,7 +121,7 @@ fn config_corner_cases_as_debian() {
 /// What one svlogd run did with `config` (`@PORT` replaced by a listening UDP port): its
 /// stderr, `current`, and the datagrams that arrived (svlogd has exited, so every datagram it
 /// sent to loopback is already queued: a non-blocking read drains them without waiting).
-fn udp_run(imp: Imp, config: &str) -> (String, String, Vec<String>) {
+fn udp_run(imp: Imp, config: &str, args: &[&str]) -> (String, String, Vec<String>) {
     let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = sock.local_addr().unwrap().port();
     let t = tempfile::tempdir().unwrap();
@@ -132,7 +132,7 @@ fn udp_run(imp: Imp, config: &str) -> (String, String, Vec<String>) {
         config.replace("@PORT", &port.to_string()),
     )
     .unwrap();
-    let out = run(imp, &[], &dir, b"hello\n");
+    let out = run(imp, args, &dir, b"hello\nabc\nabcd\n");
     assert_eq!(out.status.code(), Some(0), "{imp:?} {config:?}: {out:?}");
     sock.set_nonblocking(true).unwrap();
     let mut got = Vec::new();
@@ -164,15 +164,13 @@ fn udp_addresses_as_debian() {
         "Ubad\n",
         "U127.0.0.1:65536\n",
     ] {
-        let d = udp_run(Imp::Debian, config);
-        let o = udp_run(Imp::Embedded, config);
+        let d = udp_run(Imp::Debian, config, &[]);
+        let o = udp_run(Imp::Embedded, config, &[]);
         assert_eq!(d, o, "{config:?}");
     }
-    let (_, cur, got) = udp_run(Imp::Embedded, "u127.0.0.1:@PORT \n");
-    assert_eq!(
-        (cur.as_str(), got),
-        ("hello\n", vec!["hello\n".to_string()])
-    );
+    let (_, cur, got) = udp_run(Imp::Embedded, "u127.0.0.1:@PORT \n", &[]);
+    assert_eq!(cur, "hello\nabc\nabcd\n");
+    assert_eq!(got, ["hello\n", "abc\n", "abcd\n"]);
 }
 
 /// A file a test puts in a log directory first: (name, text, mode).
@@ -302,6 +300,24 @@ fn unopenable_current_pauses_and_retries_as_debian() {
             "{imp:?}: {text:?}"
         );
     }
+}
+
+/// `-l len` as runit: a line of len bytes or more (its newline not among the first len) is
+/// echoed to stderr and sent by UDP as its first len bytes and `...`; `-r`/`-R` replace bytes
+/// only in those first len bytes, the rest of a long line is logged as is.
+#[test]
+fn line_length_as_debian() {
+    if !debian_runit("line_length_as_debian") {
+        return;
+    }
+    let d = udp_run(Imp::Debian, "e*\nu127.0.0.1:@PORT\n", &["-l", "3"]);
+    let o = udp_run(Imp::Embedded, "e*\nu127.0.0.1:@PORT\n", &["-l", "3"]);
+    assert_eq!(d, o);
+    assert_eq!(o.0, "hel...\nabc...\nabc...\n");
+    let input = b"ab\x01cd\x01ef\tgh\nx\x01\n\x01\x02\x03\x04\n";
+    same_as_debian("", &["-l", "3", "-r", "_"], input, 0);
+    same_as_debian("", &["-l", "2", "-R", "dg"], input, 0);
+    same_as_debian("s5\nn0\n", &["-l", "3", "-b", "4", "-r", "_"], input, 0);
 }
 
 /// runit's own svlogd check (usage, a first line, appending), ported and run against both.
