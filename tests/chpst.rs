@@ -140,6 +140,21 @@ fn envdir_semantics() {
     assert_eq!(b.same("chpst", &["-e", e, "true"]).status.code(), Some(0));
     b.same("chpst", &["-v", "-e", e, "true"]);
     assert_eq!(b.same("envdir", &[e, "true"]).status.code(), Some(111));
+    // A dangling symlink (or a file gone meanwhile) removes the variable. Alone in its dir:
+    // after other entries runit re-uses the previous file's value (a runit bug, not copied).
+    let lone = b.dir.path().join("lone");
+    fs::create_dir(&lone).unwrap();
+    std::os::unix::fs::symlink("/no/such/file/here", lone.join("DANG")).unwrap();
+    std::env::set_var("DANG", "set-before");
+    let dang = r#"echo "DANG=[${DANG-unset}]""#;
+    let l = lone.to_str().unwrap();
+    let o = b.same("chpst", &["-e", l, "sh", "-c", dang]);
+    assert_eq!(text(&o), "DANG=[unset]\n");
+    b.same("envdir", &[l, "sh", "-c", dang]);
+    std::os::unix::fs::symlink("/no/such/file/here", env.join("DANG")).unwrap();
+    let o = b.run(Tool::Ours, "chpst", &["-e", e, "sh", "-c", dang]);
+    assert_eq!(text(&o), "DANG=[unset]\n");
+    fs::remove_file(env.join("DANG")).unwrap();
     // PATH from the env dir is exported, but the program is found with chpst's own PATH.
     fs::write(env.join("PATH"), "/no/where\n").unwrap();
     fs::remove_dir(env.join("sub")).unwrap();
@@ -253,6 +268,17 @@ fn locks() {
         drop(guard);
         let _ = child.wait();
     }
+    // setlock -x: a lock that cannot be opened, or a program that cannot be run, exits 0
+    // quietly (runit's and daemontools' setlock alike).
+    for args in [
+        &["-x", "/no/such/dir/lock", "echo", "ran"][..],
+        &["-x", l, "no-such-program-here"],
+        &["-X", l, "no-such-program-here"],
+    ] {
+        b.same("setlock", args);
+    }
+    let o = b.same("setlock", &["-x", "/no/such/dir/lock", "true"]);
+    assert_eq!((o.stderr.len(), o.status.code()), (0, Some(0)));
 }
 
 #[test]

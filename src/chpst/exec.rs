@@ -14,7 +14,8 @@ use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 
-/// Runs the plan; returns only on failure (Ok(0) for setlock `-x` on a busy lock).
+/// Runs the plan; returns only on failure (Ok(0) for setlock `-x`: the lock cannot be opened
+/// or taken, or the program cannot be run).
 pub fn run(plan: Plan) -> Result<i32, Fatal> {
     let sys = |what: &str, e: Errno| Fatal(format!("{what}: {}", errstr(e)));
     if plan.setsid {
@@ -60,8 +61,12 @@ pub fn run(plan: Plan) -> Result<i32, Fatal> {
             lock.path.as_os_str(),
             flags,
             Mode::from_bits_truncate(0o600),
-        )
-        .map_err(|e| sys(&format!("unable to open lock: {shown}"), e))?;
+        );
+        let fd = match fd {
+            Ok(fd) => fd,
+            Err(_) if lock.quiet => return Ok(0),
+            Err(e) => return Err(sys(&format!("unable to open lock: {shown}"), e)),
+        };
         let how = if lock.wait {
             FlockArg::LockExclusive
         } else {
@@ -82,6 +87,10 @@ pub fn run(plan: Plan) -> Result<i32, Fatal> {
     let (prog, args) = plan.prog.split_first().expect("parsers require a program");
     let argv0 = plan.argv0.as_ref().unwrap_or(prog);
     let e = exec_path(prog, argv0, args, &environment(&env));
+    if plan.lock.as_ref().is_some_and(|l| l.quiet) {
+        // setlock -x: any failure to lock or to run exits 0 quietly, as runit's (and djb's).
+        return Ok(0);
+    }
     // runit names argv[0] here: the `-b` name when one is given.
     Err(Fatal(format!(
         "unable to run: {}: {}",
