@@ -320,6 +320,38 @@ fn line_length_as_debian() {
     same_as_debian("s5\nn0\n", &["-l", "3", "-b", "4", "-r", "_"], input, 0);
 }
 
+/// The processor as runit runs it: `$0` is `sh`, only fds 0, 1, 2, 4 and 5 (plus the shell's
+/// own) are open, and a failure is reported as `processor failed, restart: DIR`.
+#[test]
+fn processor_as_debian() {
+    if !debian_runit("processor_as_debian") {
+        return;
+    }
+    let config = "s2\nn0\n!if [ -e flag ]; then tr a-z A-Z; else touch flag; exit 1; fi; \
+                  echo \"$0\" >&5; ls /proc/$$/fd >&5\n";
+    let mut results = Vec::new();
+    for imp in [Imp::Debian, Imp::Embedded] {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("d");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("config"), config).unwrap();
+        let out = run(imp, &[], &dir, b"a\nb\n");
+        assert_eq!(out.status.code(), Some(0), "{imp:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr).replace(dir.to_str().unwrap(), "d");
+        let state = std::fs::read_to_string(dir.join("state")).unwrap_or_default();
+        results.push((
+            stderr,
+            state,
+            String::from_utf8_lossy(&content(&dir)).into_owned(),
+        ));
+    }
+    assert_eq!(results[0], results[1]);
+    assert_eq!(
+        results[1].0,
+        "svlogd: warning: processor failed, restart: d\n"
+    );
+}
+
 /// runit's own svlogd check (usage, a first line, appending), ported and run against both.
 #[test]
 fn runits_svlogd_check_scenario() {
