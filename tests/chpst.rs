@@ -102,6 +102,12 @@ fn usage_and_failures() {
         Some(100)
     );
     for args in [
+        &["-l", "lk", "-L", "lk", "true"][..],
+        &["-L", "lk", "-L", "lk", "true"],
+    ] {
+        assert_eq!(b.same("chpst", args).status.code(), Some(100), "{args:?}");
+    }
+    for args in [
         &["no-such-program-here"][..],
         &["-u", "no-such-user-here", "true"],
         &["-u", ":65534", "true"],
@@ -243,6 +249,12 @@ fn locks() {
     let lock = b.dir.path().join("lock");
     let l = lock.to_str().unwrap();
     assert_eq!(b.same("chpst", &["-L", l, "true"]).status.code(), Some(0));
+    // The program inherits the lock fd opened as runit's open_append does (O_NONBLOCK too).
+    let flags = format!(
+        "for f in /proc/$$/fd/*; do [ \"$(readlink $f)\" = {l} ] && grep flags /proc/$$/fdinfo/${{f##*/}}; done; true"
+    );
+    let o = b.same("chpst", &["-l", l, "sh", "-c", &flags]);
+    assert_eq!(text(&o), "flags:\t0106001\n");
     assert_eq!(fs::metadata(&lock).unwrap().len(), 0);
     for holder in [Tool::Debian, Tool::Ours] {
         // The holder keeps the lock for as long as its program runs (the fd survives exec).

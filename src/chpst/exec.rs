@@ -51,10 +51,8 @@ pub fn run(plan: Plan) -> Result<i32, Fatal> {
         ids::become_user(&ids::resolve(spec)?)?;
     }
     if let Some(lock) = &plan.lock {
-        let mut flags = OFlag::O_WRONLY | OFlag::O_APPEND | OFlag::O_CREAT;
-        if !lock.wait {
-            flags |= OFlag::O_NONBLOCK;
-        }
+        // runit's open_append: O_NONBLOCK too, which the program inherits with the fd.
+        let flags = OFlag::O_WRONLY | OFlag::O_APPEND | OFlag::O_CREAT | OFlag::O_NONBLOCK;
         let shown = lock.path.to_string_lossy();
         // Not close-on-exec: the program holds the lock for as long as it runs.
         let fd = nix::fcntl::open(
