@@ -350,6 +350,16 @@ fn processor_as_debian() {
         results[1].0,
         "svlogd: warning: processor failed, restart: d\n"
     );
+    // The deliberate difference: a processor killed by a signal has failed (runit counts it a
+    // success and keeps its empty output), so it runs again on the intact file.
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    let killed = "s2\nn0\n!if [ -e flag ]; then tr a-z A-Z; else touch flag; kill -9 $$; fi\n";
+    std::fs::write(dir.join("config"), killed).unwrap();
+    let out = run(Imp::Embedded, &[], &dir, b"a\nb\n");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(content(&dir).starts_with(b"A\n"), "{out:?}");
 }
 
 /// runit's own svlogd check (usage, a first line, appending), ported and run against both.
