@@ -5,6 +5,7 @@
 use crate::support::runit::{debian_runit, Tool};
 use crate::support::{wait_for, GroupGuard};
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -101,6 +102,12 @@ fn usage_and_failures() {
         Some(100)
     );
     for args in [
+        &["-l", "lk", "-L", "lk", "true"][..],
+        &["-L", "lk", "-L", "lk", "true"],
+    ] {
+        assert_eq!(b.same("chpst", args).status.code(), Some(100), "{args:?}");
+    }
+    for args in [
         &["no-such-program-here"][..],
         &["-u", "no-such-user-here", "true"],
         &["-u", ":65534", "true"],
@@ -139,6 +146,21 @@ fn envdir_semantics() {
     assert_eq!(b.same("chpst", &["-e", e, "true"]).status.code(), Some(0));
     b.same("chpst", &["-v", "-e", e, "true"]);
     assert_eq!(b.same("envdir", &[e, "true"]).status.code(), Some(111));
+    // A dangling symlink (or a file gone meanwhile) removes the variable. Alone in its dir:
+    // after other entries runit re-uses the previous file's value (a runit bug, not copied).
+    let lone = b.dir.path().join("lone");
+    fs::create_dir(&lone).unwrap();
+    std::os::unix::fs::symlink("/no/such/file/here", lone.join("DANG")).unwrap();
+    std::env::set_var("DANG", "set-before");
+    let dang = r#"echo "DANG=[${DANG-unset}]""#;
+    let l = lone.to_str().unwrap();
+    let o = b.same("chpst", &["-e", l, "sh", "-c", dang]);
+    assert_eq!(text(&o), "DANG=[unset]\n");
+    b.same("envdir", &[l, "sh", "-c", dang]);
+    std::os::unix::fs::symlink("/no/such/file/here", env.join("DANG")).unwrap();
+    let o = b.run(Tool::Ours, "chpst", &["-e", e, "sh", "-c", dang]);
+    assert_eq!(text(&o), "DANG=[unset]\n");
+    fs::remove_file(env.join("DANG")).unwrap();
     // PATH from the env dir is exported, but the program is found with chpst's own PATH.
     fs::write(env.join("PATH"), "/no/where\n").unwrap();
     fs::remove_dir(env.join("sub")).unwrap();
@@ -227,6 +249,12 @@ fn locks() {
     let lock = b.dir.path().join("lock");
     let l = lock.to_str().unwrap();
     assert_eq!(b.same("chpst", &["-L", l, "true"]).status.code(), Some(0));
+    // The program inherits the lock fd opened as runit's open_append does (O_NONBLOCK too).
+    let flags = format!(
+        "for f in /proc/$$/fd/*; do [ \"$(readlink $f)\" = {l} ] && grep flags /proc/$$/fdinfo/${{f##*/}}; done; true"
+    );
+    let o = b.same("chpst", &["-l", l, "sh", "-c", &flags]);
+    assert_eq!(text(&o), "flags:\t0106001\n");
     assert_eq!(fs::metadata(&lock).unwrap().len(), 0);
     for holder in [Tool::Debian, Tool::Ours] {
         // The holder keeps the lock for as long as its program runs (the fd survives exec).
@@ -252,6 +280,17 @@ fn locks() {
         drop(guard);
         let _ = child.wait();
     }
+    // setlock -x: a lock that cannot be opened, or a program that cannot be run, exits 0
+    // quietly (runit's and daemontools' setlock alike).
+    for args in [
+        &["-x", "/no/such/dir/lock", "echo", "ran"][..],
+        &["-x", l, "no-such-program-here"],
+        &["-X", l, "no-such-program-here"],
+    ] {
+        b.same("setlock", args);
+    }
+    let o = b.same("setlock", &["-x", "/no/such/dir/lock", "true"]);
+    assert_eq!((o.stderr.len(), o.status.code()), (0, Some(0)));
 }
 
 #[test]
@@ -374,4 +413,48 @@ fn runits_chpst_check_scenario() {
     }
     assert_eq!(bins.same("chpst", &["-P", "true"]).status.code(), Some(0));
     assert_eq!(bins.same("chpst", &["-012", "true"]).status.code(), Some(0));
+}
+
+/// A file the kernel cannot exec (no `#!` line, or garbage) is an error — `unable to run: X:
+/// exec format error`, 111 — never run through `/bin/sh` (libc's execvp fallback), whether
+/// named by path or found through PATH.
+#[test]
+fn no_shell_fallback_on_exec_format_error() {
+    if !debian_runit() {
+        return;
+    }
+    let b = Bins::new();
+    let dir = b.dir.path();
+    fs::write(dir.join("nosb"), "echo ran\n").unwrap();
+    fs::write(dir.join("garbage"), b"\x01\x02not a program\n").unwrap();
+    for f in ["nosb", "garbage"] {
+        fs::set_permissions(dir.join(f), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let o = b.same("chpst", &["./nosb"]);
+    assert_eq!(
+        (text(&o).as_str(), o.status.code()),
+        ("", Some(111)),
+        "{o:?}"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "chpst: fatal: unable to run: ./nosb: exec format error\n"
+    );
+    b.same("chpst", &["-b", "renamed", "./garbage"]);
+    b.same("envdir", &[".", "./nosb"]);
+    // Found through PATH.
+    let run = |tool| {
+        Command::new(b.path(tool, "chpst"))
+            .arg("nosb")
+            .env("PATH", dir)
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let (d, o) = (run(Tool::Debian), run(Tool::Ours));
+    assert_eq!(
+        (&o.stdout, &o.stderr, o.status.code()),
+        (&d.stdout, &d.stderr, d.status.code())
+    );
+    assert_eq!(o.status.code(), Some(111));
 }

@@ -103,6 +103,265 @@ fn same_lines_and_rotations_as_debian() {
     same_as_debian("s64\nn0\n", &["-l", "10", "-b", "20"], &input, 0);
 }
 
+/// `config` corner cases against Debian: a `!` or `p` with nothing after it is ignored (an
+/// empty processor would turn every rotated file into an empty one); values end at a NUL; a
+/// 1-byte last line without a newline is not read.
+#[test]
+fn config_corner_cases_as_debian() {
+    if !debian_runit("config_corner_cases_as_debian") {
+        return;
+    }
+    let input = b"a\nb\nc\n";
+    assert_eq!(same_as_debian("s2\nn0\n!\n", &[], input, 0), 2);
+    same_as_debian("pX \np\n", &[], input, 0);
+    same_as_debian("pX\0Y \n-a\0b\n", &[], input, 0);
+    same_as_debian("-*\n+", &[], b"ab\nb\n\na\n", 0);
+}
+
+/// What one svlogd run did with `config` (`@PORT` replaced by a listening UDP port): its
+/// stderr, `current`, and the datagrams that arrived (svlogd has exited, so every datagram it
+/// sent to loopback is already queued: a non-blocking read drains them without waiting).
+fn udp_run(imp: Imp, config: &str, args: &[&str]) -> (String, String, Vec<String>) {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = sock.local_addr().unwrap().port();
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("config"),
+        config.replace("@PORT", &port.to_string()),
+    )
+    .unwrap();
+    let out = run(imp, args, &dir, b"hello\nabc\nabcd\n");
+    assert_eq!(out.status.code(), Some(0), "{imp:?} {config:?}: {out:?}");
+    sock.set_nonblocking(true).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 2048];
+    while let Ok(n) = sock.recv(&mut buf) {
+        got.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&port.to_string(), "PORT");
+    (stderr, current(&dir), got)
+}
+
+/// `u`/`U` addresses are scanned as runit scans them: trailing bytes (a blank, a CR) after the
+/// port are ignored, octets wrap, a bad address or port is warned about, and a `U` whose
+/// address does not scan still keeps lines out of `current`.
+#[test]
+fn udp_addresses_as_debian() {
+    if !debian_runit("udp_addresses_as_debian") {
+        return;
+    }
+    for config in [
+        "u127.0.0.1:@PORT \n",
+        "u127.0.0.1:@PORT\r\n",
+        "U127.0.0.1:@PORT\n",
+        "u127.0.0.257:@PORT\n",
+        "ubad\n",
+        "u-1.0.0.1\n",
+        "u127.0.0.1:0\n",
+        "u127.0.0.1:x\n",
+        "Ubad\n",
+        "U127.0.0.1:65536\n",
+    ] {
+        let d = udp_run(Imp::Debian, config, &[]);
+        let o = udp_run(Imp::Embedded, config, &[]);
+        assert_eq!(d, o, "{config:?}");
+    }
+    let (_, cur, got) = udp_run(Imp::Embedded, "u127.0.0.1:@PORT \n", &[]);
+    assert_eq!(cur, "hello\nabc\nabcd\n");
+    assert_eq!(got, ["hello\n", "abc\n", "abcd\n"]);
+}
+
+/// A file a test puts in a log directory first: (name, text, mode).
+type Seed<'a> = (&'a str, &'a str, u32);
+
+/// What `svlogd -v DIR` of `imp` did to a directory seeded with `files`:
+/// the seeded files still there, the rotated-file count, everything logged, and the
+/// `delete:` info lines (with the dir shown as `d`).
+fn pruned(
+    imp: Imp,
+    config: &str,
+    files: &[Seed],
+    input: &[u8],
+) -> (Vec<String>, usize, String, Vec<String>) {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("config"), config).unwrap();
+    for (name, text, mode) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+        std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(*mode)).unwrap();
+    }
+    let out = run(imp, &["-v"], &dir, input);
+    assert_eq!(out.status.code(), Some(0), "{imp:?}: {out:?}");
+    let kept = files
+        .iter()
+        .map(|f| f.0.to_string())
+        .filter(|n| dir.join(n).exists())
+        .collect();
+    let deleted = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains("delete:"))
+        .map(|l| l.replace(dir.to_str().unwrap(), "d"))
+        .collect();
+    let logged = String::from_utf8_lossy(&content(&dir)).into_owned();
+    (kept, rotated(&dir).len(), logged, deleted)
+}
+
+/// Pruning as runit's `rmoldest`: a processor leftover `@….t` is deleted, not counted (nor
+/// deleted as the oldest file); an uncleanly closed `current` renamed to `.u` at start is
+/// followed by a prune.
+#[test]
+fn pruning_as_debian() {
+    if !debian_runit("pruning_as_debian") {
+        return;
+    }
+    let old = |i| format!("@40000000600000000000000{i}.s");
+    let (old1, old2) = (old(1), old(2));
+    let leftover = "@400000006000000000000000.t";
+    let cases: [(&str, Vec<Seed>, &[u8]); 2] = [
+        (
+            "s2\nn2\n",
+            vec![
+                (&old1, "old1\n", 0o744),
+                (&old2, "old2\n", 0o744),
+                (leftover, "stale\n", 0o644),
+            ],
+            b"a\nb\n",
+        ),
+        (
+            "n1\n",
+            vec![
+                (&old1, "old1\n", 0o744),
+                (&old2, "old2\n", 0o744),
+                ("current", "unclean\n", 0o644),
+            ],
+            b"a\n",
+        ),
+    ];
+    for (config, files, input) in cases {
+        let d = pruned(Imp::Debian, config, &files, input);
+        let o = pruned(Imp::Embedded, config, &files, input);
+        assert_eq!(d, o, "{config:?} {files:?}");
+        assert!(!o.3.is_empty(), "{config:?}: something was pruned");
+    }
+}
+
+/// A `current` that cannot be opened (here a directory): runit pauses with `pausing: unable
+/// to open current: DIR: is a directory` and retries every 3 s; once it can open it, the
+/// lines waiting in the pipe are logged.
+#[test]
+fn unopenable_current_pauses_and_retries_as_debian() {
+    if !debian_runit("unopenable_current_pauses_and_retries_as_debian") {
+        return;
+    }
+    for imp in [Imp::Debian, Imp::Embedded] {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("d");
+        std::fs::create_dir_all(dir.join("current")).unwrap();
+        let mut c = command(imp, "svlogd");
+        c.arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let child = c.spawn().unwrap();
+        let guard = GroupGuard(child.id() as i32);
+        let mut l = Running { child, guard };
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let mut pipe = l.child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while let Ok(n @ 1..) = std::io::Read::read(&mut pipe, &mut buf) {
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let want = format!(
+            "svlogd: pausing: unable to open current: {}: is a directory\n",
+            dir.display()
+        );
+        let seen = wait_for(LIMIT, || {
+            stderr.lock().unwrap().contains(&want).then_some(())
+        });
+        assert!(seen.is_some(), "{imp:?}: {:?}", stderr.lock().unwrap());
+        assert!(l.child.try_wait().unwrap().is_none(), "{imp:?} gave up");
+        std::fs::remove_dir(dir.join("current")).unwrap();
+        let mut stdin = l.child.stdin.take().unwrap();
+        stdin.write_all(b"a\n").unwrap();
+        drop(stdin);
+        assert_eq!(l.wait_exit(LIMIT), Some(0), "{imp:?}");
+        assert_eq!(current(&dir), "a\n", "{imp:?}");
+        let text = stderr.lock().unwrap().clone();
+        assert!(
+            text.lines().all(|l| format!("{l}\n") == want),
+            "{imp:?}: {text:?}"
+        );
+    }
+}
+
+/// `-l len` as runit: a line of len bytes or more (its newline not among the first len) is
+/// echoed to stderr and sent by UDP as its first len bytes and `...`; `-r`/`-R` replace bytes
+/// only in those first len bytes, the rest of a long line is logged as is.
+#[test]
+fn line_length_as_debian() {
+    if !debian_runit("line_length_as_debian") {
+        return;
+    }
+    let d = udp_run(Imp::Debian, "e*\nu127.0.0.1:@PORT\n", &["-l", "3"]);
+    let o = udp_run(Imp::Embedded, "e*\nu127.0.0.1:@PORT\n", &["-l", "3"]);
+    assert_eq!(d, o);
+    assert_eq!(o.0, "hel...\nabc...\nabc...\n");
+    let input = b"ab\x01cd\x01ef\tgh\nx\x01\n\x01\x02\x03\x04\n";
+    same_as_debian("", &["-l", "3", "-r", "_"], input, 0);
+    same_as_debian("", &["-l", "2", "-R", "dg"], input, 0);
+    same_as_debian("s5\nn0\n", &["-l", "3", "-b", "4", "-r", "_"], input, 0);
+}
+
+/// The processor as runit runs it: `$0` is `sh`, only fds 0, 1, 2, 4 and 5 (plus the shell's
+/// own) are open, and a failure is reported as `processor failed, restart: DIR`.
+#[test]
+fn processor_as_debian() {
+    if !debian_runit("processor_as_debian") {
+        return;
+    }
+    let config = "s2\nn0\n!if [ -e flag ]; then tr a-z A-Z; else touch flag; exit 1; fi; \
+                  echo \"$0\" >&5; ls /proc/$$/fd >&5\n";
+    let mut results = Vec::new();
+    for imp in [Imp::Debian, Imp::Embedded] {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("d");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("config"), config).unwrap();
+        let out = run(imp, &[], &dir, b"a\nb\n");
+        assert_eq!(out.status.code(), Some(0), "{imp:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr).replace(dir.to_str().unwrap(), "d");
+        let state = std::fs::read_to_string(dir.join("state")).unwrap_or_default();
+        results.push((
+            stderr,
+            state,
+            String::from_utf8_lossy(&content(&dir)).into_owned(),
+        ));
+    }
+    assert_eq!(results[0], results[1]);
+    assert_eq!(
+        results[1].0,
+        "svlogd: warning: processor failed, restart: d\n"
+    );
+    // The deliberate difference: a processor killed by a signal has failed (runit counts it a
+    // success and keeps its empty output), so it runs again on the intact file.
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    let killed = "s2\nn0\n!if [ -e flag ]; then tr a-z A-Z; else touch flag; kill -9 $$; fi\n";
+    std::fs::write(dir.join("config"), killed).unwrap();
+    let out = run(Imp::Embedded, &[], &dir, b"a\nb\n");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(content(&dir).starts_with(b"A\n"), "{out:?}");
+}
+
 /// runit's own svlogd check (usage, a first line, appending), ported and run against both.
 #[test]
 fn runits_svlogd_check_scenario() {

@@ -1,7 +1,7 @@
 //! `-e dir` / `envdir`: each non-dot file in the directory names a variable. Its first line,
-//! with trailing spaces and tabs stripped and NULs turned into newlines, is the value; an
-//! empty (0-byte) file removes the variable. chpst skips subdirectories (with `-v`, a warning);
-//! the `envdir` emulation treats them as fatal.
+//! with trailing spaces and tabs stripped and NULs turned into newlines, is the value; an empty
+//! (0-byte) file, or one that is gone (a dangling symlink), removes the variable. chpst skips
+//! subdirectories (with `-v`, a warning); the `envdir` emulation treats them as fatal.
 
 use super::Fatal;
 use crate::runit::errstr::io_errstr;
@@ -36,6 +36,9 @@ pub fn read(dir: &OsStr, strict: bool, verbose: bool) -> Result<Vec<EnvChange>, 
         let what = || format!("{shown}/{}", name.to_string_lossy());
         let bytes = match std::fs::read(Path::new(dir).join(&name)) {
             Ok(b) => b,
+            // A dangling symlink, or a file removed meanwhile: runit's openreadclose reads
+            // nothing, and nothing removes the variable.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) if e.raw_os_error() == Some(libc::EISDIR) && !strict => {
                 if verbose {
                     eprintln!(

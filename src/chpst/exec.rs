@@ -1,20 +1,21 @@
 //! Applies a [`Plan`] in runit's fixed order — setsid, envdir, chroot, nice, `-U`, `-u`, lock,
 //! close 0/1/2, limits — then replaces the process with the program (PATH search with the
-//! changed environment; `-b` sets argv[0]).
+//! changed environment; `-b` sets argv[0]) with execve(2), never through `/bin/sh`.
 
 use super::plan::Plan;
 use super::{envdir, ids, limits, Fatal};
 use crate::runit::errstr::{errstr, io_errstr};
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg, OFlag};
+use nix::sys::signal::{SigHandler, Signal};
 use nix::sys::stat::Mode;
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::CommandExt;
+use std::collections::BTreeMap;
+use std::ffi::{CString, OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
-use std::process::Command;
 
-/// Runs the plan; returns only on failure (Ok(0) for setlock `-x` on a busy lock).
+/// Runs the plan; returns only on failure (Ok(0) for setlock `-x`: the lock cannot be opened
+/// or taken, or the program cannot be run).
 pub fn run(plan: Plan) -> Result<i32, Fatal> {
     let sys = |what: &str, e: Errno| Fatal(format!("{what}: {}", errstr(e)));
     if plan.setsid {
@@ -50,18 +51,20 @@ pub fn run(plan: Plan) -> Result<i32, Fatal> {
         ids::become_user(&ids::resolve(spec)?)?;
     }
     if let Some(lock) = &plan.lock {
-        let mut flags = OFlag::O_WRONLY | OFlag::O_APPEND | OFlag::O_CREAT;
-        if !lock.wait {
-            flags |= OFlag::O_NONBLOCK;
-        }
+        // runit's open_append: O_NONBLOCK too, which the program inherits with the fd.
+        let flags = OFlag::O_WRONLY | OFlag::O_APPEND | OFlag::O_CREAT | OFlag::O_NONBLOCK;
         let shown = lock.path.to_string_lossy();
         // Not close-on-exec: the program holds the lock for as long as it runs.
         let fd = nix::fcntl::open(
             lock.path.as_os_str(),
             flags,
             Mode::from_bits_truncate(0o600),
-        )
-        .map_err(|e| sys(&format!("unable to open lock: {shown}"), e))?;
+        );
+        let fd = match fd {
+            Ok(fd) => fd,
+            Err(_) if lock.quiet => return Ok(0),
+            Err(e) => return Err(sys(&format!("unable to open lock: {shown}"), e)),
+        };
         let how = if lock.wait {
             FlockArg::LockExclusive
         } else {
@@ -80,30 +83,66 @@ pub fn run(plan: Plan) -> Result<i32, Fatal> {
     }
     limits::apply(&plan.limits)?;
     let (prog, args) = plan.prog.split_first().expect("parsers require a program");
-    let e = exec_path(prog, |path| {
-        let mut cmd = Command::new(path);
-        cmd.args(args);
-        cmd.arg0(plan.argv0.as_ref().unwrap_or(prog));
-        for (k, v) in &env {
-            match v {
-                Some(v) => cmd.env(k, v),
-                None => cmd.env_remove(k),
-            };
-        }
-        cmd.exec()
-    });
+    let argv0 = plan.argv0.as_ref().unwrap_or(prog);
+    let e = exec_path(prog, argv0, args, &environment(&env));
+    if plan.lock.as_ref().is_some_and(|l| l.quiet) {
+        // setlock -x: any failure to lock or to run exits 0 quietly, as runit's (and djb's).
+        return Ok(0);
+    }
+    // runit names argv[0] here: the `-b` name when one is given.
     Err(Fatal(format!(
         "unable to run: {}: {}",
-        prog.to_string_lossy(),
+        argv0.to_string_lossy(),
         io_errstr(&e)
     )))
+}
+
+/// The program's environment: chpst's own with the env-dir changes applied, as `NAME=value`.
+fn environment(changes: &[envdir::EnvChange]) -> Vec<CString> {
+    let mut vars: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
+    for (k, v) in changes {
+        match v {
+            Some(v) => vars.insert(k.clone(), v.clone()),
+            None => vars.remove(k),
+        };
+    }
+    vars.into_iter()
+        .filter_map(|(k, v)| {
+            let mut kv = k.into_vec();
+            kv.push(b'=');
+            kv.extend(v.into_vec());
+            CString::new(kv).ok()
+        })
+        .collect()
+}
+
+/// Replaces the process with `path` by a plain execve(2): unlike Rust's `Command::exec` (libc's
+/// execvp), a file the kernel cannot run (ENOEXEC: no `#!` line, garbage) is an error, not
+/// handed to `/bin/sh`, as runit's `pathexec_run`. SIGPIPE is reset to its default first (the
+/// Rust runtime ignores it). Returns the error when the exec fails.
+fn execve(path: &Path, argv: &[CString], envp: &[CString]) -> std::io::Error {
+    let Ok(path) = CString::new(path.as_os_str().as_bytes()) else {
+        return std::io::Error::from_raw_os_error(libc::ENOENT);
+    };
+    // SAFETY: resetting a disposition to SIG_DFL installs no handler; the process is about to
+    // exec and runs no other code meanwhile.
+    let _ = unsafe { nix::sys::signal::signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+    match nix::unistd::execve(&path, argv, envp) {
+        Ok(never) => match never {},
+        Err(e) => std::io::Error::from_raw_os_error(e as i32),
+    }
 }
 
 /// djb's `pathexec_run`: a name with a `/` is exec'ed as is; otherwise each `$PATH` entry is
 /// tried — the PATH chpst was started with, not one from the env dir — (empty entry = `.`;
 /// default `/bin:/usr/bin`), going on past ENOENT, EACCES, EPERM and EISDIR and reporting
 /// the most telling error. Returns only when every attempt failed.
-fn exec_path(prog: &OsStr, mut exec: impl FnMut(&Path) -> std::io::Error) -> std::io::Error {
+fn exec_path(prog: &OsStr, argv0: &OsStr, args: &[OsString], envp: &[CString]) -> std::io::Error {
+    let argv: Vec<CString> = std::iter::once(argv0)
+        .chain(args.iter().map(OsString::as_os_str))
+        .filter_map(|a| CString::new(a.as_bytes()).ok())
+        .collect();
+    let exec = |path: &Path| execve(path, &argv, envp);
     if prog.as_bytes().contains(&b'/') {
         return exec(Path::new(prog));
     }

@@ -52,6 +52,8 @@ fn option(plan: &mut Plan, c: u8, v: OsString) -> Result<(), Bad> {
         b'e' => plan.envdir = Some(v),
         b'/' => plan.root = Some(v),
         b'n' => plan.nice = scan_int(v.as_bytes()).ok_or(Bad::Usage)?,
+        // runit: a second `-l`/`-L` is a usage error.
+        b'l' | b'L' if plan.lock.is_some() => return Err(Bad::Usage),
         b'l' | b'L' => {
             plan.lock = Some(Lock {
                 path: v,
@@ -128,6 +130,14 @@ mod tests {
 
     #[test]
     fn usage_errors() {
+        assert!(matches!(
+            p(&["-l", "a", "-L", "b", "true"]),
+            Err(Bad::Usage)
+        ));
+        assert!(matches!(
+            p(&["-l", "a", "-l", "a", "true"]),
+            Err(Bad::Usage)
+        ));
         assert_eq!(p(&[]), Err(Bad::Usage));
         assert_eq!(p(&["-m", "12k", "x"]), Err(Bad::Usage));
         assert_eq!(p(&["-z", "x"]), Err(Bad::Illegal(b'z')));

@@ -17,6 +17,7 @@ use super::config::Config;
 use super::journal::{self, Pending};
 use super::msg;
 use super::processor::Processor;
+use super::rotate::prune;
 use super::udp::Udp;
 use crate::runit::tai64n::Tai64n;
 
@@ -93,11 +94,15 @@ impl LogDir {
         let cfg = match fs::read(path.join("config")) {
             Ok(text) => {
                 msg::info(&format!("read: {name}/config"));
-                Config::parse(&text)
+                let (cfg, warnings) = Config::parse(&text);
+                for w in warnings {
+                    msg::warn(&w, None);
+                }
+                cfg
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Config::default(),
             Err(e) => {
-                msg::warn(&format!("unable to read config: {name}/config"), Some(&e));
+                msg::warn(&format!("unable to read config: {name}"), Some(&e));
                 Config::default()
             }
         };
@@ -152,19 +157,19 @@ impl LogDir {
                     msg::warn(&format!("unable to rename: {name}/current"), Some(&e));
                     return None;
                 }
+                prune(&path, name, cfg.num);
             }
         }
-        let cur = match open_current(&path) {
-            Ok(f) => f,
-            Err(e) => {
-                msg::warn(&format!("unable to open current: {name}/current"), Some(&e));
-                return None;
-            }
-        };
+        // As runit: a `current` that cannot be opened (a directory, no permission) is retried
+        // every 3 s with a `pausing:` warning; input waits in the pipe meanwhile.
+        let cur = until_ok(
+            || format!("unable to open current: {name}"),
+            || open_current(&path),
+        );
         let size = cur.metadata().map(|m| m.len()).unwrap_or(0);
         let word = if size == 0 { "new" } else { "append" };
         msg::info(&format!("{word}: {name}/current"));
-        let udp = cfg.udp.and_then(|(to, _)| match Udp::open(to) {
+        let udp = cfg.udp.and_then(|to| match Udp::open(to) {
             Ok(u) => Some(u),
             Err(e) => {
                 msg::warn(&format!("unable to open udp socket: {name}"), Some(&e));
@@ -193,7 +198,7 @@ impl LogDir {
 
     /// True for `U`: lines go only to UDP, never to `current`.
     pub fn udp_only(&self) -> bool {
-        matches!(self.cfg.udp, Some((_, true)))
+        self.cfg.udp_only
     }
 
     /// Appends `stamp`, the `p` prefix (if `prefixed`), `body` and `tail` as one runit write.

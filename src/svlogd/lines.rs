@@ -1,7 +1,7 @@
-//! What happens to one line: `-r`/`-R` replacement, pattern selection per directory on its
-//! first `-l len` bytes, the copy to each selected `current` (whole line, timestamp and prefix
+//! What happens to one line: `-r`/`-R` replacement and pattern selection per directory on
+//! its first `-l len` bytes, the copy to each selected `current` (whole line, timestamp and prefix
 //! in front), the `e` copy to stderr and the `u`/`U` datagram (first len bytes, `...` when the
-//! line is longer). Stderr copies are collected and written once per batch.
+//! newline is not among them). Stderr copies are collected and written once per batch.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -26,11 +26,14 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// The first `-l len` bytes of `raw` with `-r`/`-R` applied and the rest as is: runit
+    /// replaces bytes only in the part it matches, then copies the rest of a long line raw.
     fn cleaned<'b>(&self, raw: &'b [u8]) -> Cow<'b, [u8]> {
         match self.opts.repl {
             Some(r) => {
                 let mut v = raw.to_vec();
-                pattern::replace(&mut v, r, &self.opts.replace);
+                let head = v.len().min(self.opts.linemax);
+                pattern::replace(&mut v[..head], r, &self.opts.replace);
                 Cow::Owned(v)
             }
             None => Cow::Borrowed(raw),
@@ -48,7 +51,9 @@ impl<'a> Emitter<'a> {
     ) -> Vec<bool> {
         let line = self.cleaned(raw);
         let text = &line[..line.len().min(self.opts.linemax)];
-        let more: &[u8] = if line.len() > text.len() || !complete {
+        // runit reads at most len bytes for the match: when the newline is not among them
+        // (a line of len bytes or more) the copies to stderr and UDP end in `...`.
+        let more: &[u8] = if text.len() == self.opts.linemax {
             b"..."
         } else {
             b""
@@ -85,19 +90,12 @@ impl<'a> Emitter<'a> {
         sel
     }
 
-    /// Emits more of a long line to the directories that selected its start.
+    /// Emits more of a long line, as is (no `-r`/`-R`), to the directories that selected its
+    /// start.
     pub fn rest(&mut self, dirs: &mut [LogDir], sel: &[bool], raw: &[u8]) {
-        let bytes = match raw.split_last() {
-            Some((b'\n', body)) => {
-                let mut v = self.cleaned(body).into_owned();
-                v.push(b'\n');
-                Cow::Owned(v)
-            }
-            _ => self.cleaned(raw),
-        };
         for (d, on) in dirs.iter_mut().zip(sel) {
             if *on {
-                d.put(b"", false, &bytes, b"");
+                d.put(b"", false, raw, b"");
             }
         }
     }

@@ -72,10 +72,7 @@ impl Processor {
     fn finished(&mut self, ok: bool) -> bool {
         let p = |suffix: &str| self.dir.join(format!("{}{suffix}", self.stem));
         if !ok {
-            msg::warn(
-                &format!("processor failed, restart: {}/{}.t", self.name, self.stem),
-                None,
-            );
+            msg::warn(&format!("processor failed, restart: {}", self.name), None);
             let _ = fs::remove_file(p(".t"));
             let next = Processor::start(&self.dir, &self.name, &self.stem, &self.cmd);
             self.child = next.child;
@@ -121,7 +118,9 @@ fn spawn(dir: &Path, stem: &str, cmd: &[u8]) -> std::io::Result<Child> {
         .open(dir.join("newstate"))?;
     let (fd4, fd5) = (state.as_raw_fd(), newstate.as_raw_fd());
     let mut c = Command::new("/bin/sh");
-    c.arg("-c")
+    // runit execs `sh` with argv[0] = "sh" (the command's `$0`).
+    c.arg0("sh")
+        .arg("-c")
         .arg(std::ffi::OsStr::from_bytes(cmd))
         .current_dir(dir)
         .stdin(Stdio::from(input))
@@ -132,10 +131,11 @@ fn spawn(dir: &Path, stem: &str, cmd: &[u8]) -> std::io::Result<Child> {
     unsafe {
         c.pre_exec(move || {
             libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
-            // Move both out of the way first, so neither target clobbers the other source.
+            // Move both out of the way first, so neither target clobbers the other source;
+            // the high copies are close-on-exec (dup2 clears it on 4 and 5 only).
             let high = [
-                libc::fcntl(fd4, libc::F_DUPFD, 10),
-                libc::fcntl(fd5, libc::F_DUPFD, 10),
+                libc::fcntl(fd4, libc::F_DUPFD_CLOEXEC, 10),
+                libc::fcntl(fd5, libc::F_DUPFD_CLOEXEC, 10),
             ];
             for (from, to) in [(high[0], 4), (high[1], 5)] {
                 if from < 0 || libc::dup2(from, to) < 0 {

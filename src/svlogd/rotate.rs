@@ -1,10 +1,12 @@
-//! Rotation of a log directory: seal `current` (fsync, mode 0744), rename it to
-//! `@<tai64n>.s` (`.u` when a processor will turn it into `.s`), open a new `current`, delete
-//! the oldest rotated file beyond `n`, and start the processor. Debian's counting ignores `.u`
-//! files, and so does this. A rotation inside a journalled batch (a line cut at the size
-//! limit) records how much of the batch's output the renamed file holds, before the rename.
+//! Rotation of a log directory: seal `current` (fsync, mode 0744), rename it to `@<tai64n>.s`
+//! (`.u` when a processor will turn it into `.s`), open a new `current`, delete processor
+//! leftovers (`.t`) and the oldest rotated file beyond `n`, and start the processor. Debian's
+//! counting ignores `.u` files, and so does this. A rotation inside a journalled batch (a line
+//! cut at the size limit) records how much of the batch's output the renamed file holds, before
+//! the rename.
 
 use std::fs;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::dir::{unique_stem, until_ok, LogDir};
@@ -44,28 +46,55 @@ impl LogDir {
         ));
         self.reopen_current();
         self.journal_rotated();
-        if self.cfg.num > 0 {
-            if let Some(old) = self.oldest_beyond(self.cfg.num) {
-                msg::info(&format!("delete: {}/{old}", self.name));
-                let _ = fs::remove_file(self.path.join(old));
-            }
-        }
+        prune(&self.path, &self.name, self.cfg.num);
         if let Some(cmd) = self.cfg.processor.clone() {
             self.processor = Some(Processor::start(&self.path, &self.name, &stem, &cmd));
         }
     }
 
-    /// The oldest rotated file when there are more than `keep` (`.u` files not counted).
+    /// The oldest rotated file when there are more than `keep` (`.u` and `.t` not counted).
     pub fn oldest_beyond(&self, keep: u64) -> Option<String> {
-        let names: Vec<String> = fs::read_dir(&self.path)
-            .ok()?
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.len() == 27 && n.starts_with('@') && !n.ends_with(".u"))
-            .collect();
-        if names.len() as u64 > keep {
-            names.into_iter().min()
-        } else {
-            None
+        oldest_beyond(&self.path, keep)
+    }
+}
+
+/// runit's `rmoldest`, after a rotation and after an uncleanly closed `current` became `.u`:
+/// deletes processor leftovers (`@….t`: no processor of this directory runs at that point),
+/// then the oldest rotated file when there are more than `num` (0: keep all).
+pub(super) fn prune(dir: &Path, name: &str, num: u64) {
+    for t in stamped(dir).filter(|n| n.ends_with(".t")) {
+        if let Err(e) = fs::remove_file(dir.join(&t)) {
+            msg::warn(
+                &format!("unable to unlink processor leftover: {t}"),
+                Some(&e),
+            );
         }
     }
+    if num > 0 {
+        if let Some(old) = oldest_beyond(dir, num) {
+            msg::info(&format!("delete: {name}/{old}"));
+            let _ = fs::remove_file(dir.join(old));
+        }
+    }
+}
+
+/// The oldest `.s` file when there are more than `keep`.
+fn oldest_beyond(dir: &Path, keep: u64) -> Option<String> {
+    let names: Vec<String> = stamped(dir)
+        .filter(|n| !n.ends_with(".u") && !n.ends_with(".t"))
+        .collect();
+    if names.len() as u64 > keep {
+        names.into_iter().min()
+    } else {
+        None
+    }
+}
+
+/// Names in `dir` that look like rotated files: `@` and 27 bytes long (`.s`, `.u`, `.t`).
+fn stamped(dir: &Path) -> impl Iterator<Item = String> {
+    fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.len() == 27 && n.starts_with('@'))
 }
