@@ -95,7 +95,7 @@ pub fn check_in_as(dir: Option<&std::path::Path>, name: &[u8], ids: Option<(u32,
         Ok(_) => {}
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return true,
         Err(e) => {
-            warn_stderr(b"unable to stat ", name, &e);
+            warn_stderr("unable to stat ", name, &e);
             return false;
         }
     }
@@ -121,22 +121,15 @@ pub fn check_in_as(dir: Option<&std::path::Path>, name: &[u8], ids: Option<(u32,
     match cmd.status() {
         Ok(st) => st.code() == Some(0) || st.signal().is_some(),
         Err(e) => {
-            warn_stderr(b"unable to run ", name, &e);
+            warn_stderr("unable to run ", name, &e);
             true
         }
     }
 }
 
-fn warn_stderr(what: &[u8], name: &[u8], e: &std::io::Error) {
-    use std::io::Write;
-    let err = crate::runit::errstr::errstr(Errno::from_raw(e.raw_os_error().unwrap_or(0)));
-    let mut line = b"warning: ".to_vec();
-    line.extend_from_slice(what);
-    line.extend_from_slice(name);
-    line.extend_from_slice(b"/check: ");
-    line.extend_from_slice(err.as_bytes());
-    line.push(b'\n');
-    let _ = std::io::stderr().write_all(&line);
+fn warn_stderr(what: &str, name: &[u8], e: &std::io::Error) {
+    let err = Errno::from_raw(e.raw_os_error().unwrap_or(0));
+    super::report::warn_stderr(what, name, "/check", err);
 }
 
 #[cfg(test)]

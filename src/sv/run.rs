@@ -252,7 +252,7 @@ impl Session {
 
     fn fatal(&mut self, msg: &str, e: nix::errno::Errno) -> i32 {
         self.c.out.flush(b"");
-        let line = format!("sv: fatal: {msg}: {}\n", errstr(e));
+        let line = format!("fatal: {msg}: {}\n", errstr(e));
         let _ = std::io::stderr().write_all(line.as_bytes());
         if self.c.lsb {
             151
