@@ -31,6 +31,15 @@ fn open_fifo(path: &str) -> std::io::Result<File> {
         .open(path)
 }
 
+/// Opens `supervise/status` for reading without blocking (runit's `open_read`): a FIFO in its
+/// place must not hang sv.
+fn open_status() -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open("supervise/status")
+}
+
 impl Client {
     /// Probes `supervise/ok`, then reads `supervise/status` into `buf`. `name` labels messages.
     pub fn get(&mut self, name: &[u8]) -> Get {
@@ -46,7 +55,7 @@ impl Client {
                 return Get::Error;
             }
         }
-        let mut f = match File::open("supervise/status") {
+        let mut f = match open_status() {
             Ok(f) => f,
             Err(e) => {
                 self.out
