@@ -40,10 +40,30 @@ impl Client {
                 return Verdict::Pending;
             }
         }
+        if self.wants_running(conds) && !self.still_running() {
+            return Verdict::Pending;
+        }
         self.out.put(b"ok: ");
         self.print(name, name);
         self.out.flush(b"\n");
         Verdict::Done
+    }
+
+    /// Whether passing `conds` relied on the process in `buf` running (`u`, or `t`/`k` with a
+    /// pid).
+    fn wants_running(&self, conds: &[u8]) -> bool {
+        self.pid() != 0 && conds.iter().any(|c| matches!(c, b'u' | b't' | b'k'))
+    }
+
+    /// Confirms, just before `ok:`, that the process the record shows is still alive: not a
+    /// zombie in /proc, and the status still names it in state run. An immediate check sees a
+    /// crashing `./run` during the milliseconds it lives; runit's sv, polling every 420 ms,
+    /// almost never does. This narrows that window at no cost; it cannot close it.
+    fn still_running(&self) -> bool {
+        let pid = self.pid();
+        !exited(pid)
+            && super::supervise::reread()
+                .is_some_and(|b| b[12..16] == self.buf[12..16] && b[19] == 1)
     }
 
     fn condition(&mut self, name: &[u8], c: u8) -> bool {
@@ -68,6 +88,20 @@ impl Client {
             _ => true,
         }
     }
+}
+
+/// Whether /proc shows `pid` as exited but not yet reaped (zombie or dead). A pid /proc does
+/// not show (no /proc, another pid namespace) is not known to have exited.
+fn exited(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // "PID (COMM) STATE ...": COMM may hold spaces and parentheses; STATE follows the last ')'.
+    let state = stat
+        .iter()
+        .rposition(|&c| c == b')')
+        .and_then(|i| stat.get(i + 2));
+    matches!(state, Some(b'Z' | b'X' | b'x'))
 }
 
 extern "C" {

@@ -40,6 +40,13 @@ fn open_status() -> std::io::Result<File> {
         .open("supervise/status")
 }
 
+/// Reads the status record again without reporting anything: None if it cannot be read whole.
+pub fn reread() -> Option<[u8; crate::runit::status::LEN]> {
+    let mut buf = [0u8; crate::runit::status::LEN];
+    let n = open_status().ok()?.read(&mut buf).ok()?;
+    (n == buf.len()).then_some(buf)
+}
+
 impl Client {
     /// Probes `supervise/ok`, then reads `supervise/status` into `buf`. `name` labels messages.
     pub fn get(&mut self, name: &[u8]) -> Get {
