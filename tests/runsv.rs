@@ -41,6 +41,15 @@ fn usage_and_second_runsv_fail_like_runit() {
     let out = command(Imp::Embedded, "runsv").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "usage: runsv dir\n");
+    // Named as called, like runit's (`usage: /usr/bin/runsv dir`).
+    let out = command(Imp::Embedded, "/usr/local/bin/runsv")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "usage: /usr/local/bin/runsv dir\n"
+    );
 
     let (tmp, svc) = service_dir();
     script(&svc.join("run"), SLEEPER);
