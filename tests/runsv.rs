@@ -41,6 +41,15 @@ fn usage_and_second_runsv_fail_like_runit() {
     let out = command(Imp::Embedded, "runsv").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "usage: runsv dir\n");
+    // Named as called, like runit's (`usage: /usr/bin/runsv dir`).
+    let out = command(Imp::Embedded, "/usr/local/bin/runsv")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "usage: /usr/local/bin/runsv dir\n"
+    );
 
     let (tmp, svc) = service_dir();
     script(&svc.join("run"), SLEEPER);
@@ -134,6 +143,36 @@ fn finish_gets_exit_code_and_signal() {
         e.last_exit == Some(LastExit::Signal(9))
     })
     .unwrap_or_else(|| panic!("last exit signal 9: {:?}", read_extra(&svc)));
+}
+
+/// A FIFO named `finish` (opened non-blocking, as runit does) must not hang runsv: the open
+/// succeeds, the exec fails, and supervision goes on — `d` brings the service down, like
+/// Debian's runsv.
+#[test]
+fn a_fifo_named_finish_does_not_hang_runsv() {
+    if !debian_runit("a_fifo_named_finish_does_not_hang_runsv") {
+        return;
+    }
+    for imp in [Imp::Debian, Imp::Embedded] {
+        let (_tmp, svc) = service_dir();
+        script(&svc.join("run"), SLEEPER);
+        nix::unistd::mkfifo(
+            &svc.join("finish"),
+            nix::sys::stat::Mode::from_bits_truncate(0o600),
+        )
+        .unwrap();
+        let _r = start_runsv(imp, &svc);
+        wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1).expect("up");
+        control(&svc, b"d").unwrap();
+        wait_status(&svc, Duration::from_secs(5), |s| {
+            s.state == State::Down && s.pid == 0
+        })
+        .unwrap_or_else(|| panic!("{imp:?}: runsv hung on finish: {:?}", status(&svc)));
+        // Still answering.
+        control(&svc, b"u").unwrap();
+        wait_status(&svc, Duration::from_secs(5), |s| s.pid > 1)
+            .unwrap_or_else(|| panic!("{imp:?}: no restart"));
+    }
 }
 
 /// Everything svlogd wrote in `dir`: finished and unfinished files in name (time) order, then

@@ -169,7 +169,56 @@ fn removal_terms_the_runsv_and_a_dead_runsv_is_restarted() {
         .is_some(),
         "b's service still running"
     );
-    assert_eq!(names(r.pid()), vec!["runsv a"]);
+    // b's runsv may still be on its way out (ok closed, not yet a zombie).
+    let only_a = wait_for(Duration::from_secs(5), || {
+        (names(r.pid()) == ["runsv a"]).then_some(())
+    });
+    assert!(
+        only_a.is_some(),
+        "runsvdir's children: {:?}",
+        names(r.pid())
+    );
+    stop(r);
+}
+
+/// Debian's sv polls every 420 ms for runsv to be gone: the embedded runsvdir restarts a runsv
+/// that exited at its next one-second tick (as runit's does), not at once, so `shutdown` is
+/// `ok` and `force-shutdown` does not SIGKILL the service of the runsv started next.
+#[test]
+fn debians_sv_shutdown_sees_the_runsv_gone_before_it_is_restarted() {
+    if !debian_runit("debians_sv_shutdown_sees_the_runsv_gone_before_it_is_restarted") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let scan = tmp.path().join("service");
+    sleeper(&scan.join("a"));
+    let r = start_runsvdir(Imp::Embedded, &scan, &[]);
+    let a = scan.join("a");
+    let up = || wait_for(Duration::from_secs(5), || status(&a).filter(|s| s.pid > 1));
+    // Past runsvdir's one-second floor (a runsv that lived longer is what runit restarts at
+    // its tick and the embedded runsvdir used to restart at once).
+    let aged = |st: runitctl::runit::status::Status| {
+        let due = st.stamp.to_system() + Duration::from_millis(1200);
+        wait_for(Duration::from_secs(5), || {
+            (std::time::SystemTime::now() >= due).then_some(st)
+        })
+        .unwrap()
+    };
+    aged(up().expect("a up"));
+    let (out, rc) = crate::support::proc::sv(&scan, &["-w", "2", "shutdown", "./a"]);
+    assert_eq!((out.as_str(), rc), ("ok: ./a: runsv not running\n", 0));
+    // Restarted at the tick.
+    wait_for(Duration::from_secs(5), || ok_alive(&a).then_some(())).expect("a supervised again");
+    let fresh = aged(up().expect("a up again"));
+    let (out, rc) = crate::support::proc::sv(&scan, &["-w", "2", "force-shutdown", "./a"]);
+    assert_eq!((out.as_str(), rc), ("ok: ./a: runsv not running\n", 0));
+    let again = up().expect("a up after force-shutdown");
+    assert_ne!(again.pid, fresh.pid, "a new runsv started a new process");
+    assert!(
+        !fs::read_to_string(format!("/proc/{}/stat", fresh.pid))
+            .is_ok_and(|st| !st.contains(") Z")),
+        "the old service was stopped by TERM, not left running"
+    );
     stop(r);
 }
 

@@ -388,6 +388,111 @@ fn timeouts_and_kill(sup: Sup) {
     assert!(s.stdout.starts_with("kill: run: s2:"), "{s:?}");
 }
 
+/// Timeouts fall on runit's 420 ms polls: `-w 0` (or `SVWAIT` 0 or not a number) still gets
+/// the first poll, and a stop finishing before the poll after the wait is `ok`.
+fn deadlines(sup: Sup) {
+    let svcs = [
+        Svc::new("plain", PLAIN),
+        Svc::new("slow", PLAIN).finish("#!/bin/sh\nexec sleep 0.2\n"),
+    ];
+    let down = "ok: down: plain: Ns, normally up\n";
+    for (args, env) in [
+        (&["-w", "0", "down", "plain"][..], &[][..]),
+        (&["stop", "plain"], &[("SVWAIT", Some("0"))]),
+        (&["stop", "plain"], &[("SVWAIT", Some("junk"))]),
+    ] {
+        let s = same(sup, &svcs, &nothing, None, args, env);
+        assert_eq!(
+            (s.stdout.as_str(), s.code),
+            (down, Some(0)),
+            "{args:?} {env:?}"
+        );
+    }
+    let s = same(
+        sup,
+        &svcs,
+        &aged,
+        None,
+        &["-w", "0", "restart", "plain"],
+        &[],
+    );
+    assert_eq!(s.code, Some(0), "{s:?}");
+    // Down after its 0.2 s finish: before the 420 ms poll.
+    let s = cmd(sup, &svcs, &["-w", "0", "down", "slow"]);
+    assert_eq!(
+        (s.stdout.as_str(), s.code),
+        ("ok: down: slow: Ns, normally up\n", Some(0))
+    );
+}
+
+/// Results come out in runit's order: by the 420 ms poll that would see them, then by position
+/// on the command line — not in the order the services got there.
+fn output_order(sup: Sup) {
+    let svcs = [
+        Svc::new("plain", PLAIN),
+        Svc::new("slow", PLAIN).finish("#!/bin/sh\nexec sleep 0.2\n"),
+        Svc::new("stubborn", STUBBORN),
+    ];
+    let s = cmd(sup, &svcs, &["-w", "3", "down", "slow", "plain"]);
+    assert_eq!(
+        s.stdout,
+        "ok: down: slow: Ns, normally up\nok: down: plain: Ns, normally up\n"
+    );
+    let s = cmd(sup, &svcs, &["-w", "1", "down", "stubborn", "plain"]);
+    assert_eq!(
+        (s.stdout.as_str(), s.code),
+        (
+            "ok: down: plain: Ns, normally up\n\
+             timeout: run: stubborn: (pid N) Ns, want down, got TERM\n",
+            Some(1)
+        )
+    );
+}
+
+/// runit's texts for a `log` that is not a directory (counted) and a `down` that cannot be
+/// stat'ed (on stderr, not counted, naming SERVICE/down even for the log part).
+fn odd_files(sup: Sup) {
+    let svcs = [
+        Svc::new("lf", PLAIN),
+        Svc::new("dl", PLAIN),
+        Svc::new("ll", PLAIN).log(),
+    ];
+    let prep = |s: &Scene| {
+        std::fs::write(s.path("lf/log"), "x").unwrap();
+        std::os::unix::fs::symlink("down", s.path("dl/down")).unwrap();
+        std::os::unix::fs::symlink("down", s.path("ll/log/down")).unwrap();
+    };
+    let s = same(sup, &svcs, &prep, None, &["status", "lf"], &[]);
+    assert_eq!(
+        (s.stdout.as_str(), s.code),
+        (
+            "run: lf: (pid N) Ns; warning: lf/log: unable to change directory: not a directory\n",
+            Some(1)
+        )
+    );
+    let s = same(sup, &svcs, &prep, None, &["status", "dl"], &[]);
+    assert_eq!(
+        (s.stdout.as_str(), s.stderr.as_str(), s.code),
+        (
+            "\n",
+            "warning: unable to stat dl/down: symbolic link loop\n",
+            Some(0)
+        )
+    );
+    let s = same(sup, &svcs, &prep, None, &["status", "ll"], &[]);
+    assert_eq!(
+        (s.stdout.as_str(), s.stderr.as_str(), s.code),
+        (
+            "run: ll: (pid N) Ns; \n",
+            "warning: unable to stat ll/down: symbolic link loop\n",
+            Some(0)
+        )
+    );
+    let s = same(sup, &svcs, &prep, None, &["-w", "1", "up", "dl"], &[]);
+    assert_eq!((s.stdout.as_str(), s.code), ("ok: \n", Some(0)));
+    same(sup, &svcs, &prep, Some("dl"), &["status"], &[]);
+}
+
 fn dead_runsv(sup: Sup) {
     let svcs = [Svc::new("a", PLAIN), Svc::new("b", PLAIN)];
     let prep = |s: &Scene| {
@@ -487,6 +592,9 @@ scenarios!(
         control_verbs,
         checks,
         timeouts_and_kill,
+        deadlines,
+        output_order,
+        odd_files,
         dead_runsv,
         trailing_slash,
         lsb
@@ -503,6 +611,9 @@ scenarios!(
         control_verbs,
         checks,
         timeouts_and_kill,
+        deadlines,
+        output_order,
+        odd_files,
         dead_runsv,
         trailing_slash,
         lsb
@@ -527,4 +638,106 @@ fn restart_reports_the_new_process() {
     );
     let line = String::from_utf8_lossy(&out.stdout);
     assert!(line.contains(&format!("(pid {})", now.pid)), "{line}");
+}
+
+/// Runs `cmd` in its own process group; None (after killing the group) if it does not exit
+/// within five seconds.
+fn run_bounded(mut cmd: std::process::Command) -> Option<std::process::Output> {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let guard = crate::support::GroupGuard(child.id() as i32);
+    let exited = crate::support::wait_for(std::time::Duration::from_secs(5), || {
+        child.try_wait().ok().flatten()
+    });
+    if exited.is_none() {
+        drop(guard); // kills the group
+        let _ = child.wait();
+        return None;
+    }
+    std::mem::forget(guard); // reaped: its pid, and so the group id, may be reused
+    Some(child.wait_with_output().unwrap())
+}
+
+/// A `supervise/status` that is a FIFO (runit opens it non-blocking): sv must not hang.
+#[test]
+fn a_fifo_status_does_not_hang_sv() {
+    if !debian_runit() {
+        return;
+    }
+    let scene = Scene::new(Sup::Debian, &[Svc::new("f", PLAIN).unsupervised()]);
+    let sup_dir = scene.path("f/supervise");
+    std::fs::create_dir(&sup_dir).unwrap();
+    let fifo = |name: &str| {
+        nix::unistd::mkfifo(
+            &sup_dir.join(name),
+            nix::sys::stat::Mode::from_bits_truncate(0o600),
+        )
+        .unwrap();
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(sup_dir.join(name))
+            .unwrap()
+    };
+    let _ok = fifo("ok");
+    let _status = fifo("status");
+    let mut outs = Vec::new();
+    for tool in [Tool::Debian, Tool::Ours] {
+        let mut cmd = std::process::Command::new(tool.target("sv"));
+        if tool == Tool::Ours {
+            cmd.arg("sv");
+        }
+        cmd.args(["status", "./svdir/f"])
+            .current_dir(scene.root.path());
+        let out = run_bounded(cmd).unwrap_or_else(|| panic!("{tool:?} sv hung"));
+        outs.push((normalise(&out.stdout), out.status.code()));
+    }
+    assert_eq!(outs[0], outs[1]);
+}
+
+/// Fatal errors print `fatal: …` like runit (no `sv: ` prefix), exit 100.
+#[test]
+fn fatal_errors_have_runits_text() {
+    use std::os::unix::fs::PermissionsExt;
+    if !debian_runit() || !nix::unistd::geteuid().is_root() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let nr = tmp.path().join("nr");
+    std::fs::create_dir(&nr).unwrap();
+    std::fs::set_permissions(&nr, std::fs::Permissions::from_mode(0o311)).unwrap();
+    let ours = crate::support::bin_for_anyone();
+    let mut seen = Vec::new();
+    for sv in ["/usr/bin/sv".to_string(), format!("{} sv", ours.display())] {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sh",
+            "-c",
+        ])
+        .arg(format!("cd {} && exec {sv} status /x", nr.display()));
+        let out = run_bounded(cmd).expect("sv exits");
+        seen.push((
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code(),
+        ));
+    }
+    assert_eq!(
+        seen[0],
+        (
+            "fatal: unable to open current directory: access denied\n".to_string(),
+            Some(100)
+        )
+    );
+    assert_eq!(seen[0], seen[1]);
 }

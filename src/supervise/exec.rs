@@ -146,7 +146,14 @@ impl Env for Exec<'_> {
         self.run_hook(c)
     }
 
+    /// runit's test: `./finish` can be opened for reading — without blocking, as runit opens
+    /// it, so a FIFO named `finish` does not hang runsv (its exec then fails like any other).
     fn has_finish(&mut self) -> bool {
-        std::fs::File::open("finish").is_ok()
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open("finish")
+            .is_ok()
     }
 }

@@ -3,9 +3,9 @@
 //! entries' runsv TERMed, a dead runsv restarted, `-P`, the LOG argument as a process title).
 //!
 //! Beyond runit: DIR is watched with inotify, so a new entry is picked up within a few
-//! milliseconds (a 15 ms debounce lets a burst of links settle into one scan), and a dead runsv
-//! is reaped on SIGCHLD and restarted at once (after a one-second floor if it lived less than a
-//! second). There is no periodic wakeup while idle: a fallback rescan every 5 s runs only while
+//! milliseconds (a 15 ms debounce lets a burst of links settle into one scan). A dead runsv is
+//! reaped on SIGCHLD and restarted at runit's next tick, a second later (so Debian's `sv exit`
+//! sees it gone), or at once on SIGALRM unless it lived less than a second (the floor). There is no periodic wakeup while idle: a fallback rescan every 5 s runs only while
 //! something is pending (a dangling entry, a missing or unwatchable DIR, a read error); with a
 //! LOG argument, runit's 15-minute `.` keepalive is kept.
 //!
@@ -199,6 +199,11 @@ impl Runsvdir {
     }
 
     fn scan(&mut self) {
+        self.scan_with(false);
+    }
+
+    /// A scan; `forced` (SIGALRM) restarts dead runsvs without waiting for the tick.
+    fn scan_with(&mut self, forced: bool) {
         self.scan_at = None;
         self.pending = false;
         self.last_scan = Instant::now();
@@ -259,7 +264,7 @@ impl Runsvdir {
             }
         }
         let now = self.mono();
-        for a in self.table.reconcile(&entries, now) {
+        for a in self.table.reconcile(&entries, now, forced) {
             match a {
                 Action::Start { dev, ino, name } => self.start(dev, ino, &name),
                 Action::Term(pid) => {
@@ -348,7 +353,10 @@ impl Runsvdir {
                 (ready(Some(0)), ready(ino_i), ready(log_i))
             };
             if sig {
-                for s in self.signals.drain() {
+                let mut sigs = self.signals.drain();
+                // Reap first: an ALRM sent once a runsv has gone must find its slot free.
+                sigs.sort_by_key(|s| *s != Signal::SIGCHLD);
+                for s in sigs {
                     match s {
                         Signal::SIGTERM => return 0,
                         Signal::SIGHUP => {
@@ -358,7 +366,7 @@ impl Runsvdir {
                             return 111;
                         }
                         Signal::SIGALRM => {
-                            self.scan();
+                            self.scan_with(true);
                             self.forced_rescan();
                         }
                         _ => self.reap(),
@@ -376,10 +384,9 @@ impl Runsvdir {
 
     fn reap(&mut self) {
         let now = self.mono();
+        // The scan that restarts it runs when its hold ends (see `deadline`).
         while let Some((pid, _)) = process::reap_any() {
-            if self.table.exited(pid, now) && self.scan_at.is_none() {
-                self.scan_at = Some(Instant::now());
-            }
+            self.table.exited(pid, now);
         }
     }
 

@@ -1,14 +1,19 @@
 //! runsvdir's service table: one slot per service directory, identified by the (device, inode)
 //! of the directory an entry resolves to (so renames and a second symlink to the same dir start
 //! nothing new), and the pure reconciliation of a scan against it: start what is new or has no
-//! live runsv, TERM the runsv of what is gone. A runsv that dies within a second of its start
-//! is restarted only after a one-second floor.
+//! live runsv, TERM the runsv of what is gone. A runsv that exits is restarted at runit's next
+//! tick (one second later, runit's tick while a check is pending), not at once: Debian's `sv
+//! exit`/`shutdown` polls every 420 ms for runsv to be gone and must get to see it. A forced
+//! scan (SIGALRM) restarts it at once, unless it died within a second of its start (the floor).
 
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::time::Duration;
 
 use super::service::FLOOR;
+
+/// runit's runsvdir tick while a check is pending: when it notices a dead runsv.
+pub const TICK: Duration = Duration::from_secs(1);
 
 /// One entry seen by a scan: its name and the identity of the directory it resolves to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +37,10 @@ struct Slot {
     entry: Entry,
     pid: i32,
     started: Duration,
+    /// Not restarted before this (the next tick, or the floor).
     hold_until: Option<Duration>,
+    /// The hold is the floor: a forced scan does not cut it short.
+    floor: bool,
 }
 
 /// The table of supervised service directories.
@@ -44,8 +52,9 @@ pub struct Table {
 }
 
 impl Table {
-    /// Reconciles a complete scan (`entries`) at monotonic time `now`.
-    pub fn reconcile(&mut self, entries: &[Entry], now: Duration) -> Vec<Action> {
+    /// Reconciles a complete scan (`entries`) at monotonic time `now`; `forced` (SIGALRM)
+    /// restarts a dead runsv without waiting for the tick.
+    pub fn reconcile(&mut self, entries: &[Entry], now: Duration, forced: bool) -> Vec<Action> {
         let mut actions = Vec::new();
         let mut seen = vec![false; self.slots.len()];
         let mut index: HashMap<(u64, u64), usize> = self
@@ -69,6 +78,7 @@ impl Table {
                         pid: 0,
                         started: now,
                         hold_until: None,
+                        floor: false,
                     });
                     seen.push(false);
                     index.insert((e.dev, e.ino), self.slots.len() - 1);
@@ -77,7 +87,10 @@ impl Table {
             };
             seen[i] = true;
             let s = &mut self.slots[i];
-            if s.pid == 0 && s.hold_until.is_none_or(|t| now >= t) {
+            let held = s
+                .hold_until
+                .is_some_and(|t| now < t && (s.floor || !forced));
+            if s.pid == 0 && !held {
                 s.hold_until = None;
                 actions.push(Action::Start {
                     dev: s.entry.dev,
@@ -121,24 +134,24 @@ impl Table {
     pub fn start_failed(&mut self, dev: u64, ino: u64, now: Duration) {
         if let Some(s) = self.slot_mut(dev, ino) {
             s.hold_until = Some(now + FLOOR);
+            s.floor = true;
         }
     }
 
-    /// A runsv was reaped; true if it was one of ours (a rescan restarts it).
+    /// A runsv was reaped; true if it was one of ours (the scan at the next tick restarts it).
     pub fn exited(&mut self, pid: i32, now: Duration) -> bool {
         match self.slots.iter_mut().find(|s| s.pid == pid && pid > 1) {
             Some(s) => {
                 s.pid = 0;
-                if now < s.started + FLOOR {
-                    s.hold_until = Some(now + FLOOR);
-                }
+                s.floor = now < s.started + FLOOR;
+                s.hold_until = Some(now + if s.floor { FLOOR } else { TICK });
                 true
             }
             None => false,
         }
     }
 
-    /// The earliest time a slot waiting out its floor may be restarted.
+    /// The earliest time a held slot (tick or floor) may be restarted.
     pub fn next_hold(&self) -> Option<Duration> {
         self.slots
             .iter()
@@ -180,24 +193,26 @@ mod tests {
     #[test]
     fn new_entries_start_once_and_aliases_are_one_service() {
         let mut t = Table::default();
-        let a = t.reconcile(&[e("a", 10), e("alias", 10), e("b", 11)], ms(0));
+        let a = t.reconcile(&[e("a", 10), e("alias", 10), e("b", 11)], ms(0), false);
         assert_eq!(a.len(), 2);
         t.started(1, 10, 100, ms(0));
         t.started(1, 11, 101, ms(0));
-        assert!(t.reconcile(&[e("a", 10), e("b", 11)], ms(5)).is_empty());
+        assert!(t
+            .reconcile(&[e("a", 10), e("b", 11)], ms(5), false)
+            .is_empty());
         // A rename keeps the runsv.
         assert!(t
-            .reconcile(&[e("renamed", 10), e("b", 11)], ms(6))
+            .reconcile(&[e("renamed", 10), e("b", 11)], ms(6), false)
             .is_empty());
     }
 
     #[test]
     fn gone_entries_get_term_and_are_forgotten() {
         let mut t = Table::default();
-        t.reconcile(&[e("a", 10), e("b", 11)], ms(0));
+        t.reconcile(&[e("a", 10), e("b", 11)], ms(0), false);
         t.started(1, 10, 100, ms(0));
         assert_eq!(
-            t.reconcile(&[e("b", 11)], ms(1)),
+            t.reconcile(&[e("b", 11)], ms(1), false),
             vec![
                 Action::Start {
                     dev: 1,
@@ -209,7 +224,7 @@ mod tests {
         );
         assert_eq!(t.len(), 1);
         // A replaced directory (same name, new inode) is a new service.
-        let acts = t.reconcile(&[e("b", 12)], ms(2));
+        let acts = t.reconcile(&[e("b", 12)], ms(2), false);
         assert_eq!(acts.len(), 1);
         assert!(matches!(acts[0], Action::Start { ino: 12, .. }));
     }
@@ -217,16 +232,32 @@ mod tests {
     #[test]
     fn a_runsv_dying_at_once_is_restarted_after_the_floor() {
         let mut t = Table::default();
-        t.reconcile(&[e("a", 10)], ms(0));
+        t.reconcile(&[e("a", 10)], ms(0), false);
         t.started(1, 10, 100, ms(0));
         assert!(t.exited(100, ms(50)));
-        assert!(t.reconcile(&[e("a", 10)], ms(60)).is_empty());
+        assert!(t.reconcile(&[e("a", 10)], ms(60), false).is_empty());
         assert_eq!(t.next_hold(), Some(ms(1050)));
-        assert_eq!(t.reconcile(&[e("a", 10)], ms(1050)).len(), 1);
-        // One that ran long is restarted at once.
+        assert_eq!(t.reconcile(&[e("a", 10)], ms(1050), false).len(), 1);
+        // A forced scan does not cut the floor short.
         t.started(1, 10, 101, ms(1050));
-        assert!(t.exited(101, ms(5000)));
-        assert_eq!(t.reconcile(&[e("a", 10)], ms(5000)).len(), 1);
+        assert!(t.exited(101, ms(1100)));
+        assert!(t.reconcile(&[e("a", 10)], ms(1200), true).is_empty());
         assert!(!t.exited(999, ms(5000)));
+    }
+
+    #[test]
+    fn a_runsv_that_ran_long_is_restarted_at_the_next_tick_or_when_forced() {
+        let mut t = Table::default();
+        t.reconcile(&[e("a", 10)], ms(0), false);
+        t.started(1, 10, 100, ms(0));
+        assert!(t.exited(100, ms(5000)));
+        // Not at once: Debian's sv, polling every 420 ms, must see the runsv gone.
+        assert!(t.reconcile(&[e("a", 10)], ms(5000), false).is_empty());
+        assert_eq!(t.next_hold(), Some(ms(6000)));
+        assert_eq!(t.reconcile(&[e("a", 10)], ms(6000), false).len(), 1);
+        // SIGALRM (a forced scan) restarts it at once.
+        t.started(1, 10, 101, ms(6000));
+        assert!(t.exited(101, ms(9000)));
+        assert_eq!(t.reconcile(&[e("a", 10)], ms(9001), true).len(), 1);
     }
 }

@@ -20,13 +20,15 @@ pub enum Shown {
 
 impl Client {
     /// Prints the record in `buf` for `label` (cwd: the service or log dir); does not flush.
+    /// `name` is the service as given: runit names it (not `NAME/log`) when `down` cannot be
+    /// stat'ed, and warns on stderr without counting it or printing the record.
     pub fn print(&mut self, name: &[u8], label: &[u8]) -> Shown {
         let normally_up = match std::fs::metadata("down") {
             Ok(_) => false,
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => true,
             Err(e) => {
                 let err = Errno::from_raw(e.raw_os_error().unwrap_or(0));
-                self.out.warn(name, "unable to stat down", Some(err));
+                super::report::warn_stderr("unable to stat ", name, "/down", err);
                 return Shown::Unknown;
             }
         };
@@ -81,9 +83,11 @@ impl Client {
         match std::env::set_current_dir("log") {
             Err(e) if e.raw_os_error() != Some(libc::ENOENT) => {
                 let err = Errno::from_raw(e.raw_os_error().unwrap_or(0));
-                self.out
-                    .put(b"; log: warning: unable to change to log service directory: ");
+                self.out.put(b"; warning: ");
+                self.out.put(name);
+                self.out.put(b"/log: unable to change directory: ");
                 self.out.put(errstr(err).as_bytes());
+                self.out.count();
             }
             Err(_) => {}
             Ok(()) => {
@@ -92,7 +96,7 @@ impl Client {
                 logname.extend_from_slice(b"/log");
                 // runit prints the (possibly stale) buffer unless the log's runsv is gone.
                 if self.get(&logname) != Get::NotRunning {
-                    shown = self.print(&logname, b"log");
+                    shown = self.print(name, b"log");
                 }
             }
         }

@@ -16,6 +16,7 @@ mod client;
 mod format;
 pub mod remote;
 mod report;
+mod rounds;
 mod run;
 mod service;
 mod supervise;

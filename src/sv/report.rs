@@ -1,6 +1,8 @@
 //! sv's output: one stdout buffer flushed a line at a time (so a warning can land in the middle
 //! of a half-built status line, exactly as runit's sv prints it), and the error counter behind
 //! the exit code (§5.5: one per `fail:`, `warning:`, `timeout:` or `kill:` line, capped at 99).
+//! While waiting, a service's lines can be captured instead of written, so that they are
+//! printed in runit's order (sv/rounds.rs).
 
 use crate::runit::errstr::errstr;
 use nix::errno::Errno;
@@ -11,6 +13,8 @@ use std::io::Write;
 pub struct Report {
     buf: Vec<u8>,
     failures: u32,
+    /// Completed lines captured instead of written (see [`Report::capture`]).
+    captured: Option<Vec<u8>>,
 }
 
 impl Report {
@@ -38,10 +42,24 @@ impl Report {
     /// Appends `end` and writes everything buffered to stdout.
     pub fn flush(&mut self, end: &[u8]) {
         self.buf.extend_from_slice(end);
+        if let Some(c) = self.captured.as_mut() {
+            c.append(&mut self.buf);
+            return;
+        }
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(&self.buf);
         let _ = out.flush();
         self.buf.clear();
+    }
+
+    /// From now on, flushed lines are kept instead of written, until [`Report::captured`].
+    pub fn capture(&mut self) {
+        self.captured = Some(Vec::new());
+    }
+
+    /// Ends a capture and returns what was flushed meanwhile.
+    pub fn captured(&mut self) -> Vec<u8> {
+        self.captured.take().unwrap_or_default()
     }
 
     /// Counts one failure line (timeout/kill lines are counted by the caller through this).
@@ -82,6 +100,19 @@ impl Report {
     pub fn rc(&self) -> i32 {
         self.failures.min(99) as i32
     }
+}
+
+/// `warning: WHAT NAME FILE: ERR` on stderr, not counted (runit's `strerr_warn` lines about a
+/// service's `down` or `check`).
+pub fn warn_stderr(what: &str, name: &[u8], file: &str, err: Errno) {
+    let mut line = b"warning: ".to_vec();
+    line.extend_from_slice(what.as_bytes());
+    line.extend_from_slice(name);
+    line.extend_from_slice(file.as_bytes());
+    line.extend_from_slice(b": ");
+    line.extend_from_slice(errstr(err).as_bytes());
+    line.push(b'\n');
+    let _ = std::io::stderr().write_all(&line);
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::args::{self, Bad};
 use super::check::Verdict;
 use super::client::Client;
 use super::format::Shown;
+use super::rounds::{self, Order};
 use super::service::{Home, Pass, DEFAULT_SVDIR};
 use super::supervise::Get;
 use super::verb::{self, Act, Verb};
@@ -81,6 +82,8 @@ struct Session {
 
 /// Per-service progress through the wait rounds.
 struct Pending<'a> {
+    /// Position on the command line (results are printed in runit's order).
+    index: usize,
     name: &'a OsStr,
     watched: bool,
 }
@@ -92,7 +95,7 @@ impl Session {
             Err(e) => return self.fatal("unable to open current directory", e),
         };
         let mut pending: Vec<Pending> = Vec::with_capacity(services.len());
-        for name in services {
+        for (index, name) in services.iter().enumerate() {
             let n = name.as_bytes();
             let keep = match home.enter(&self.svdir, name, Pass::Send) {
                 Err(e) => {
@@ -117,6 +120,7 @@ impl Session {
             }
             if keep {
                 pending.push(Pending {
+                    index,
                     name,
                     watched: false,
                 });
@@ -144,56 +148,88 @@ impl Session {
         }
     }
 
+    /// The wait rounds: evaluates every pending service, then sleeps until runsv changes
+    /// something, runit's next poll is due for a held result, or the deadline.
     fn wait_loop(&mut self, home: &Home, mut pending: Vec<Pending>) -> Result<(), i32> {
         let mut waiter = Waiter::new();
-        let limit = Duration::from_secs(self.wait);
+        let mut order = Order::default();
+        let limit = rounds::deadline(self.wait);
         loop {
             let elapsed = self
                 .c
                 .tnow
                 .to_system()
-                .duration_since(self.c.tstart.to_system());
-            let elapsed = elapsed.unwrap_or_default();
+                .duration_since(self.c.tstart.to_system())
+                .unwrap_or_default();
+            // Nothing runit would see after its last poll (the one that times out).
+            let now = rounds::round(elapsed).min(rounds::round(limit));
             let mut i = 0;
             while i < pending.len() {
-                let name = pending[i].name;
-                let n = name.as_bytes();
-                let mut keep = true;
-                match home.enter(&self.svdir, name, Pass::Wait) {
-                    Err(e) => {
-                        self.c
-                            .out
-                            .fail(n, "unable to change to service directory", Some(e));
-                        keep = false;
+                self.c.out.capture();
+                let done = self.evaluate(home, &mut pending[i], elapsed >= limit, &mut waiter);
+                let out = self.c.out.captured();
+                match done {
+                    Err(code) => {
+                        rounds::emit(&order.release(u128::MAX, &[]));
+                        rounds::emit(&out);
+                        return Err(code);
                     }
-                    Ok(()) => {
-                        if !pending[i].watched {
-                            waiter.watch();
-                            pending[i].watched = true;
-                        }
-                        if self.c.check(n, self.verb.bytes) != Verdict::Pending {
-                            keep = false;
-                        } else if elapsed > limit {
-                            self.timed_out(n);
-                            keep = false;
-                        }
+                    Ok(false) => i += 1,
+                    Ok(true) => {
+                        order.finished(now, pending.remove(i).index, out);
                     }
-                }
-                if let Err(e) = home.back() {
-                    return Err(self.fatal("unable to change to original directory", e));
-                }
-                if keep {
-                    i += 1;
-                } else {
-                    pending.remove(i);
                 }
             }
+            let waiting: Vec<usize> = pending.iter().map(|p| p.index).collect();
+            rounds::emit(&order.release(now, &waiting));
             if pending.is_empty() {
                 return Ok(());
             }
-            let until_timeout = (limit + Duration::from_millis(1)).saturating_sub(elapsed);
-            waiter.wait(until_timeout);
+            let tick = Duration::from_millis(1);
+            let mut sleep = (limit + tick).saturating_sub(elapsed);
+            if order.holding() {
+                sleep = sleep.min((rounds::round_end(now) + tick).saturating_sub(elapsed));
+            }
+            waiter.wait(sleep);
             self.c.tnow = Tai64n::now();
+        }
+    }
+
+    /// One evaluation of a pending service (printing its result when it finishes): Ok(true)
+    /// when it is finished with (done, failed or, past the deadline, timed out).
+    fn evaluate(
+        &mut self,
+        home: &Home,
+        p: &mut Pending,
+        late: bool,
+        waiter: &mut Waiter,
+    ) -> Result<bool, i32> {
+        let n = p.name.as_bytes();
+        let finished = match home.enter(&self.svdir, p.name, Pass::Wait) {
+            Err(e) => {
+                self.c
+                    .out
+                    .fail(n, "unable to change to service directory", Some(e));
+                true
+            }
+            Ok(()) => {
+                if !p.watched {
+                    waiter.watch();
+                    p.watched = true;
+                }
+                if self.c.check(n, self.verb.bytes) != Verdict::Pending {
+                    true
+                } else if late {
+                    self.timed_out(n);
+                    true
+                } else {
+                    false
+                }
+            }
+        };
+        match home.back() {
+            Ok(()) => Ok(finished),
+            Err(e) => Err(self.fatal("unable to change to original directory", e)),
         }
     }
 
@@ -216,7 +252,7 @@ impl Session {
 
     fn fatal(&mut self, msg: &str, e: nix::errno::Errno) -> i32 {
         self.c.out.flush(b"");
-        let line = format!("sv: fatal: {msg}: {}\n", errstr(e));
+        let line = format!("fatal: {msg}: {}\n", errstr(e));
         let _ = std::io::stderr().write_all(line.as_bytes());
         if self.c.lsb {
             151

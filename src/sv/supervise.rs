@@ -31,6 +31,22 @@ fn open_fifo(path: &str) -> std::io::Result<File> {
         .open(path)
 }
 
+/// Opens `supervise/status` for reading without blocking (runit's `open_read`): a FIFO in its
+/// place must not hang sv.
+fn open_status() -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open("supervise/status")
+}
+
+/// Reads the status record again without reporting anything: None if it cannot be read whole.
+pub fn reread() -> Option<[u8; crate::runit::status::LEN]> {
+    let mut buf = [0u8; crate::runit::status::LEN];
+    let n = open_status().ok()?.read(&mut buf).ok()?;
+    (n == buf.len()).then_some(buf)
+}
+
 impl Client {
     /// Probes `supervise/ok`, then reads `supervise/status` into `buf`. `name` labels messages.
     pub fn get(&mut self, name: &[u8]) -> Get {
@@ -46,7 +62,7 @@ impl Client {
                 return Get::Error;
             }
         }
-        let mut f = match File::open("supervise/status") {
+        let mut f = match open_status() {
             Ok(f) => f,
             Err(e) => {
                 self.out
