@@ -530,12 +530,10 @@ fn an_adopted_services_log_main_is_kept_byte_for_byte() {
         logs,
         "the prune changed the logs"
     );
+    // The subdir holding the logs stays whole (`log/`, with its `run`); run, env and marker go.
     let left: Vec<String> = manifest(&web).into_keys().collect();
-    assert_eq!(
-        left.len(),
-        2 + logs.len(),
-        "only log/main and its logs stay: {left:?}"
-    );
+    assert!(left.iter().all(|p| p.starts_with("log")), "{left:?}");
+    assert_eq!(left.len(), 3 + logs.len(), "{left:?}");
     assert!(!s.p("etc/service/web").exists());
     // Unmarked now: a hand-made dir, left alone.
     s.expect("plan", &[], 0);
@@ -562,4 +560,25 @@ fn taking_over_another_projects_service_is_warned_about() {
     assert!(out.contains(warning), "{out}");
     let plan = s.expect("plan", &[], 0);
     assert!(!plan.contains("taken over"), "{plan}");
+}
+
+/// Plan and prune agree on which logs are kept: logs four levels down (`log/a/b/c/current`),
+/// kept by plan while the service is in the spec, survive its prune.
+#[test]
+fn logs_plan_keeps_survive_the_prune() {
+    let s =
+        Sandbox::new("project: p\nsupervisor: runit\nservices:\n  web: { run: x, log: false }\n");
+    let web = s.p("etc/sv/web");
+    std::fs::create_dir_all(web.join("log/a/b/c")).unwrap();
+    std::fs::write(web.join("run"), "#!/bin/sh\nexec x\n").unwrap();
+    std::fs::write(web.join("log/a/b/c/current"), "precious\n").unwrap();
+    let plan = s.expect("plan", &[], 2);
+    assert!(plan.contains("= /etc/sv/web/log: kept"), "{plan}");
+    s.expect("apply", &["--no-supervise"], 0);
+    s.write_spec("project: p\nsupervisor: runit\nservices: {}\n");
+    s.expect("apply", &["--no-supervise"], 0);
+    let kept = std::fs::read_to_string(web.join("log/a/b/c/current")).unwrap();
+    assert_eq!(kept, "precious\n");
+    assert!(!web.join("run").exists() && !web.join(".runitctl").exists());
+    s.expect("plan", &[], 0);
 }

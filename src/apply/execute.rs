@@ -403,8 +403,9 @@ impl Exec<'_> {
         let trash = trash_name(name);
         let shown = self.d.shown(dir);
         let r = self.d.dir(parent, false).and_then(|fd| {
-            if keep_logs::holds_logs(fd, name, &shown)? {
-                return keep_logs::prune_but_logs(fd, name, &shown, OsStr::new(".runitctl"));
+            let keep = keep_logs::log_holders(fd, name, &shown)?;
+            if !keep.is_empty() {
+                return keep_logs::prune_but(fd, name, &shown, &keep, OsStr::new(".runitctl"));
             }
             at::remove(fd, &trash)?;
             at::rename(fd, name, &trash)?;

@@ -127,7 +127,7 @@ pub struct KeptLog {
     /// Logical path.
     pub path: PathBuf,
     pub service: Option<ServiceId>,
-    /// Why, for the plan: `holds svlogd logs`, or `in a directory svlogd writes`.
+    /// Why, for the plan: `holds svlogd logs`.
     pub why: &'static str,
 }
 

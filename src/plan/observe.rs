@@ -21,7 +21,7 @@ use super::paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name, 
 use super::statcache::{DirEntry, EntryKind, StatCache};
 use super::KeptLog;
 use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
-use crate::svlogd::names::{is_svlogd_file, marks_log_dir};
+use crate::svlogd::names::{is_svlogd_file, marks_log_dir, LOGS_DEPTH};
 use crate::timings::phase;
 use crate::users::{SystemUsers, UserDb};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -303,8 +303,8 @@ fn walk_service_dirs(
 /// One service dir's walk for entries the model does not ask for (never through a link, never
 /// into `supervise/`). svlogd's logs are never among them: a dir not in the spec that holds
 /// them (a hand-made or Chef-made service's `log/main`), at its top or a few levels down, is
-/// kept whole; in a dir svlogd writes that is in the spec, svlogd's files are skipped and
-/// anything else is kept too.
+/// kept whole (prune keeps it too: [`crate::apply`]'s `keep_logs`); in the spec's `log/`, when
+/// svlogd writes there, svlogd's files are skipped.
 struct ServiceWalk<'a> {
     base: &'a Path,
     svc: &'a ServiceModel,
@@ -312,14 +312,8 @@ struct ServiceWalk<'a> {
     desired: &'a HashMap<&'a [u8], &'a Node>,
 }
 
-/// How many levels below a dir not in the spec are searched for svlogd's logs (`log/` holding
-/// `main/` is one level). Deeper logs are not looked for: a bound on what a user can make
-/// root's plan walk.
-const LOGS_DEPTH: usize = 3;
-
 /// Why an entry is kept (shown in the plan).
 const HOLDS_LOGS: &str = "holds svlogd logs";
-const IN_LOG_DIR: &str = "in a directory svlogd writes";
 
 /// Where the walk puts what it finds.
 struct Walked<'o> {
@@ -337,13 +331,20 @@ impl ServiceWalk<'_> {
             _ => self.base.join(OsStr::from_bytes(rel)),
         };
         let entries = disk.list_dir(&dir)?;
-        let log_dir = holds_logs(&entries);
+        // Only the spec's `log/` may be a dir svlogd writes (a hand-made `log/run` running
+        // `svlogd .`): its svlogd files stay, anything else not in the spec goes. Marks count
+        // only when the spec does not ask for them. The service dir, `env/` and `control/` are
+        // never log dirs: a `lock` there keeps nothing.
+        let log_dir = rel == b"log"
+            && entries.iter().any(|e| {
+                e.kind == EntryKind::File
+                    && marks_log_dir(e.name.as_bytes())
+                    && !self
+                        .desired
+                        .contains_key(child_rel(rel, &e.name).as_slice())
+            });
         for e in entries {
-            let mut child = rel.to_vec();
-            if !child.is_empty() {
-                child.push(b'/');
-            }
-            child.extend_from_slice(e.name.as_bytes());
+            let child = child_rel(rel, &e.name);
             if child == b"supervise" || child == b"log/supervise" {
                 continue;
             }
@@ -361,10 +362,6 @@ impl ServiceWalk<'_> {
             let found = disk.lstat(&disk_child, None)?;
             if matches!(found, Found::Dir { .. }) && logs_below(disk, &disk_child, LOGS_DEPTH)? {
                 out.kept.push(self.kept(rel, HOLDS_LOGS));
-                continue;
-            }
-            if log_dir {
-                out.kept.push(self.kept(rel, IN_LOG_DIR));
                 continue;
             }
             out.extras.push(Extra {
@@ -385,6 +382,16 @@ impl ServiceWalk<'_> {
             why,
         }
     }
+}
+
+/// `rel/name` (`name` when `rel` is the service dir itself).
+fn child_rel(rel: &[u8], name: &OsStr) -> Vec<u8> {
+    let mut child = rel.to_vec();
+    if !child.is_empty() {
+        child.push(b'/');
+    }
+    child.extend_from_slice(name.as_bytes());
+    child
 }
 
 /// Whether a dir's listing shows svlogd writes there: a `current` or `lock` file, or a rotated

@@ -470,26 +470,47 @@ fn svlogd_logs_in_a_service_dir_are_kept_not_removed() {
         kept,
         [
             (PathBuf::from("/etc/sv/web/log/main"), "holds svlogd logs"),
-            (
-                PathBuf::from("/etc/sv/web/log/stray"),
-                "in a directory svlogd writes"
-            ),
             (PathBuf::from("/etc/sv/web/old"), "holds svlogd logs"),
         ]
     );
+    // svlogd's own files in the spec's `log/` stay; a stray there goes like any other.
     let removed: Vec<_> = p.changes.iter().map(|c| c.path.clone()).collect();
     let want = [
         PathBuf::from("/etc/sv/web/junk"),
+        PathBuf::from("/etc/sv/web/log/stray"),
         PathBuf::from("/etc/sv/web/oldlog"),
     ];
     assert_eq!(removed, want, "{p:?}");
     apply(&p, &ApplyOptions::default()).unwrap();
     let p = plan_for(t.path(), &m);
     assert!(p.in_sync(), "{:?}", p.changes);
-    assert_eq!(p.kept.len(), 3);
+    assert_eq!(p.kept.len(), 2);
     assert_eq!(
         std::fs::read(sv.join("log/main/current")).unwrap(),
         b"important\n"
     );
     assert!(sv.join("old/a/b/lock").is_file() && sv.join("log/@400000.u").is_file());
+}
+
+/// Only the spec's `log/` can be a dir svlogd writes: a `lock` at the service dir's top (a run
+/// script's `chpst -l lock`) or an env var named `current` keeps nothing the spec dropped.
+#[test]
+fn svlogd_names_elsewhere_in_a_service_dir_keep_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let m = web();
+    converge(t.path(), &m);
+    let sv = t.path().join("etc/sv/web");
+    std::fs::write(sv.join("lock"), "").unwrap();
+    std::fs::write(sv.join("finish"), "#!/bin/sh\n").unwrap();
+    std::fs::write(sv.join("env/current"), "1\n").unwrap();
+    std::fs::write(sv.join("env/OLD"), "x\n").unwrap();
+    let p = plan_for(t.path(), &m);
+    assert!(p.kept.is_empty(), "{:?}", p.kept);
+    let removed: Vec<_> = p.changes.iter().map(|c| c.path.clone()).collect();
+    for gone in ["env/OLD", "env/current", "finish", "lock"] {
+        assert!(
+            removed.contains(&PathBuf::from("/etc/sv/web").join(gone)),
+            "{gone}: {removed:?}"
+        );
+    }
 }

@@ -3,6 +3,11 @@
 //! dir). Deliberately loose about rotated names (`@…s`, `@…u`, not only the 27-byte TAI64N
 //! form): a false match keeps a stray file, a miss would delete logs.
 
+/// How many levels below a directory runitctl does not manage are searched for svlogd's logs
+/// (`log/` holding `main/` is one level), by plan's walk and by prune alike. Deeper logs are
+/// not looked for: a bound on what a user can make root walk.
+pub const LOGS_DEPTH: usize = 3;
+
 /// Files svlogd writes in a log directory: `current`, `lock`, `state`, `newstate`, `previous`
 /// and `processed` (the processor's), and rotated `@….s` / `@….u`. `config` is not one: it is
 /// the operator's (and runitctl's).
