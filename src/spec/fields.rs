@@ -210,10 +210,11 @@ pub fn uint(
             );
             None
         }
-        Value::Scalar { ref text, .. }
-            if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            // Digits that do not fit YAML's integers (i64).
+        Value::Scalar {
+            kind: ScalarKind::Float,
+            ref text,
+        } if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+            // Plain digits that do not fit YAML's integers (i64) read as a float.
             p.error(
                 node.pos,
                 format!(
@@ -345,6 +346,11 @@ mod tests {
             uint(&first_value(huge), "a", (0, u64::MAX), &place(), &mut p),
             None
         );
+        // Quoted digits are a string, as before.
+        assert_eq!(
+            uint(&first_value("a: \"2\""), "a", (0, 9), &place(), &mut p),
+            None
+        );
         let msgs: Vec<String> = p.into_sorted().into_iter().map(|d| d.message).collect();
         assert_eq!(
             msgs,
@@ -352,6 +358,7 @@ mod tests {
                 "`a` in service `web` must be 1–9, found 0",
                 "`a` in service `web` must be a non-negative integer, found string `x`",
                 "`a` in service `web` must be 0–9, found -1",
+                "`a` in service `web` must be a non-negative integer, found string `2`",
                 "`a` in service `web` must be at most 9223372036854775807, found 18446744073709551615",
             ]
         );
