@@ -148,6 +148,32 @@ fn check_log_dirs(all: &[Owned], p: &mut Problems) {
             }
         }
     }
+    check_nested_log_dirs(seen, p);
+}
+
+/// No log dir inside another: the outer one's owner (its `user`) would own the inner one's
+/// parent, and svlogd's files of the two would mix. Sorted by path, a dir's descendants follow
+/// it at once.
+fn check_nested_log_dirs(dirs: HashMap<&Path, Owned>, p: &mut Problems) {
+    let mut sorted: Vec<(&Path, Owned)> = dirs.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut outer: Option<(&Path, Owned)> = None;
+    for (dir, inner) in sorted {
+        match outer {
+            Some((o, first)) if dir.starts_with(o) => p.error_help(
+                inner.1.log_pos,
+                format!(
+                    "log dir `{}` of service {} is inside `{}`, the log dir of {}",
+                    dir.display(),
+                    label(inner),
+                    o.display(),
+                    label(first)
+                ),
+                "give each service a log dir of its own, side by side (e.g. /var/log/<name>)",
+            ),
+            _ => outer = Some((dir, inner)),
+        }
+    }
 }
 
 /// A directory a tree manages (an sv_dir or a service_dir), as the overlap checks see it.

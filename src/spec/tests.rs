@@ -553,3 +553,17 @@ fn user_names_are_checked_for_shape_even_under_root() {
         ]
     );
 }
+
+#[test]
+fn a_log_dir_may_not_be_inside_another() {
+    let src = "services:\n  a: { run: x, log: { dir: /var/log } }\n  b: { run: x }\n  \
+               c: { run: x, log: { dir: /srv/logs/c } }\n  d: { run: x, log: { dir: /srv/logs/c/d } }\n  \
+               e: { run: x, log: { dir: /srv/logs/cd } }\n";
+    assert_eq!(
+        heads(src),
+        [
+            "services.yaml:3:3: error: log dir `/var/log/b` of service `b` is inside `/var/log`, the log dir of `a`",
+            "services.yaml:5:28: error: log dir `/srv/logs/c/d` of service `d` is inside `/srv/logs/c`, the log dir of `c`",
+        ]
+    );
+}
