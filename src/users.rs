@@ -15,6 +15,8 @@ use std::sync::{Mutex, OnceLock};
 pub fn is_user_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('-')
+        && name != "."
+        && name != ".."
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '$'))
@@ -286,7 +288,7 @@ mod tests {
         ] {
             assert!(is_user_name(ok), "{ok}");
         }
-        for bad in ["", "-x", "a b", "a/b", "é", "a:b"] {
+        for bad in ["", "-x", "a b", "a/b", "é", "a:b", ".", ".."] {
             assert!(!is_user_name(bad), "{bad}");
         }
     }
