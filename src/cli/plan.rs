@@ -30,7 +30,8 @@ pub struct PlanArgs {
 pub struct Only {
     /// Look at these services alone (repeat it, or separate with commas): `web`, `deploy/api`;
     /// an `instances` service's base name picks every instance. The whole spec is still
-    /// validated; the other services are not read, changed or pruned.
+    /// validated (the other services' templates are not rendered); the other services are not
+    /// read, changed or pruned.
     #[arg(long = "only", value_name = "SERVICE", value_delimiter = ',')]
     pub names: Vec<String>,
 }

@@ -7,8 +7,9 @@
 //! `web-1` … `web-N`). A user tree stays only if one of its apps is picked; its
 //! `runsvdir-<user>` service then comes with it, since nothing runs the app without it.
 //!
-//! The whole spec was validated before: narrowing never hides a spec error. What a narrowed
-//! spec cannot show is a prune (every other service would look removed), so a narrowed model
+//! The whole spec was validated before, so narrowing hides no rule's error; only the other
+//! services' templates go unrendered (a full plan renders them). What a narrowed spec cannot
+//! show is a prune (every other service would look removed), so a narrowed model
 //! is marked [`crate::model::Model::partial`] and observe looks for none.
 
 use super::suggest::did_you_mean;
