@@ -141,6 +141,11 @@ fn envdir_semantics() {
     let o = b.same("chpst", &["-e", e, "sh", "-c", show]);
     assert_eq!(text(&o), "A=[v1] B=[unset] C=[a\nb] D=[] H=[unset]\n");
     b.same("envdir", &[e, "sh", "-c", show]);
+    // The program's environment keeps runit's order: untouched variables where they were,
+    // changed ones appended (not sorted).
+    std::env::set_var("ZZ", "first");
+    std::env::set_var("AA", "last");
+    b.same("chpst", &["-e", e, "/usr/bin/env"]);
     // A subdirectory: skipped by chpst (a warning with -v), fatal for envdir.
     fs::create_dir(env.join("sub")).unwrap();
     assert_eq!(b.same("chpst", &["-e", e, "true"]).status.code(), Some(0));

@@ -200,12 +200,13 @@ impl Exec<'_> {
                 let log_dir = n.class == FileClass::LogDir;
                 let shown = self.d.shown(p);
                 let r = self.d.dir(parent, false).and_then(|fd| {
-                    at::chown(fd, name, ids)?;
                     // svlogd's files must follow, or svlogd as the new user cannot lock the dir.
-                    match log_dir {
-                        true => at::chown_svlogd_files(fd, name, ids, &shown),
-                        false => Ok(()),
+                    // They go first: an apply killed between the two leaves the dir's owner
+                    // unchanged, so the next plan does both again.
+                    if log_dir {
+                        at::chown_svlogd_files(fd, name, ids, &shown)?;
                     }
+                    at::chown(fd, name, ids)
                 });
                 r.map_err(|e| self.err(p, e))
             }

@@ -9,7 +9,6 @@ use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg, OFlag};
 use nix::sys::signal::{SigHandler, Signal};
 use nix::sys::stat::Mode;
-use std::collections::BTreeMap;
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
@@ -97,14 +96,18 @@ pub fn run(plan: Plan) -> Result<i32, Fatal> {
     )))
 }
 
-/// The program's environment: chpst's own with the env-dir changes applied, as `NAME=value`.
+/// The program's environment: chpst's own with the env-dir changes applied, as `NAME=value`,
+/// in runit's order (its `pathexec`): for each change in turn, the variable's first entry is
+/// removed by moving the last entry into its place, and a set one is appended.
 fn environment(changes: &[envdir::EnvChange]) -> Vec<CString> {
-    let mut vars: BTreeMap<OsString, OsString> = std::env::vars_os().collect();
+    let mut vars: Vec<(OsString, OsString)> = std::env::vars_os().collect();
     for (k, v) in changes {
-        match v {
-            Some(v) => vars.insert(k.clone(), v.clone()),
-            None => vars.remove(k),
-        };
+        if let Some(i) = vars.iter().position(|(name, _)| name == k) {
+            vars.swap_remove(i);
+        }
+        if let Some(v) = v {
+            vars.push((k.clone(), v.clone()));
+        }
     }
     vars.into_iter()
         .filter_map(|(k, v)| {

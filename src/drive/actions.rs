@@ -40,9 +40,18 @@ enum Until {
     NewPid { dir: PathBuf, old: u32 },
     /// No runsv answers on `dir` any more (then, with `back`, one answers again).
     RunsvGone { dir: PathBuf, back: bool },
-    /// A runsv answers on `dir` (and on `dir/log` when `log`).
-    RunsvBack { dir: PathBuf, log: bool },
+    /// A runsv answers on `dir` (and on `dir/log` when `log`); the scanner was last nudged at
+    /// `nudged`.
+    RunsvBack {
+        dir: PathBuf,
+        log: bool,
+        nudged: Instant,
+    },
 }
+
+/// How often the scanner is nudged again while a restarted runsv has not come back: a nudge
+/// that reaches runsvdir before it reaped the old runsv waits for its next tick (a second).
+const RENUDGE: Duration = Duration::from_millis(200);
 
 /// The actions sent, to be waited for by [`Driver::finish`].
 #[derive(Debug)]
@@ -224,6 +233,7 @@ impl Driver<'_> {
                             p.until = Until::RunsvBack {
                                 dir: dir.clone(),
                                 log: dir.join("log").is_dir(),
+                                nudged: Instant::now(),
                             };
                             p.deadline = Instant::now() + self.timeout;
                             let scan = p.scan.clone();
@@ -233,9 +243,19 @@ impl Driver<'_> {
                         }
                         gone
                     }
-                    Until::RunsvBack { dir, log } => {
-                        probe(dir) == Liveness::Running
-                            && (!log || probe(&dir.join("log")) == Liveness::Running)
+                    Until::RunsvBack { dir, log, nudged } => {
+                        let back = probe(dir) == Liveness::Running
+                            && (!log || probe(&dir.join("log")) == Liveness::Running);
+                        if !back && nudged.elapsed() >= RENUDGE {
+                            p.until = Until::RunsvBack {
+                                dir: dir.clone(),
+                                log: *log,
+                                nudged: Instant::now(),
+                            };
+                            let scan = p.scan.clone();
+                            self.nudge_dir(&scan);
+                        }
+                        back
                     }
                 };
                 if reached {

@@ -103,6 +103,9 @@ struct Runsvdir {
     scan_at: Option<Instant>,
     /// Something needs the fallback rescan.
     pending: bool,
+    /// The last scan could not read DIR: only the fallback tick retries (an expired restart
+    /// hold would otherwise rescan, and warn, in a tight loop).
+    failed: bool,
     last_scan: Instant,
     title: Option<Title>,
 }
@@ -132,6 +135,7 @@ impl Runsvdir {
             table: Table::default(),
             scan_at: Some(Instant::now()),
             pending: false,
+            failed: false,
             last_scan: Instant::now(),
             title: None,
         })
@@ -206,6 +210,7 @@ impl Runsvdir {
     fn scan_with(&mut self, forced: bool) {
         self.scan_at = None;
         self.pending = false;
+        self.failed = true;
         self.last_scan = Instant::now();
         self.watch();
         if !self.watching {
@@ -263,6 +268,7 @@ impl Runsvdir {
                 }
             }
         }
+        self.failed = false;
         let now = self.mono();
         for a in self.table.reconcile(&entries, now, forced) {
             match a {
@@ -302,7 +308,11 @@ impl Runsvdir {
 
     /// The next time the loop must wake without an event, if any.
     fn deadline(&self) -> Option<Instant> {
-        let hold = self.table.next_hold().map(|t| self.base + t);
+        let hold = self
+            .table
+            .next_hold()
+            .filter(|_| !self.failed)
+            .map(|t| self.base + t);
         let fallback = self.pending.then(|| self.last_scan + FALLBACK);
         let keepalive = self.title.as_ref().map(|t| t.next_keepalive);
         [self.scan_at, hold, fallback, keepalive]
@@ -315,7 +325,7 @@ impl Runsvdir {
         loop {
             let now = Instant::now();
             if self.scan_at.is_some_and(|t| now >= t)
-                || self.table.next_hold().is_some_and(|t| self.base + t <= now)
+                || (!self.failed && self.table.next_hold().is_some_and(|t| self.base + t <= now))
                 || (self.pending && now >= self.last_scan + FALLBACK)
             {
                 self.scan();
