@@ -40,7 +40,7 @@ fn cpu_ticks(pid: i32) -> u64 {
 fn usage_and_second_runsv_fail_like_runit() {
     let out = command(Imp::Embedded, "runsv").output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "usage: runsv dir\n");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "usage: runsv dir\n\n");
     // Named as called, like runit's (`usage: /usr/bin/runsv dir`).
     let out = command(Imp::Embedded, "/usr/local/bin/runsv")
         .output()
@@ -48,7 +48,7 @@ fn usage_and_second_runsv_fail_like_runit() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "usage: /usr/local/bin/runsv dir\n"
+        "usage: /usr/local/bin/runsv dir\n\n"
     );
 
     let (tmp, svc) = service_dir();

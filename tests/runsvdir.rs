@@ -383,7 +383,7 @@ fn usage_and_a_missing_dir_like_runit() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "usage: runsvdir [-P] dir\n"
+        "usage: runsvdir [-P] dir\n\n"
     );
     let out = command(Imp::Embedded, "runsvdir")
         .arg("-P")

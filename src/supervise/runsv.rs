@@ -49,9 +49,9 @@ use crate::sys::signals::Signals;
 /// `runsv` personality entry point; returns the exit code.
 pub fn main(args: Vec<OsString>) -> i32 {
     if args.len() != 2 {
-        // runit names itself as called (argv[0]).
+        // runit names itself as called (argv[0]), and ends with a blank line.
         let prog = args.first().map_or("runsv".into(), |a| a.to_string_lossy());
-        say!("usage: {prog} dir");
+        say!("usage: {prog} dir\n");
         return 1;
     }
     let name = args[1].to_string_lossy().into_owned();

@@ -53,7 +53,11 @@ pub fn main(args: Vec<OsString>) -> i32 {
         _ => {}
     }
     let Some(dir) = rest.first() else {
-        say!("usage: runsvdir [-P] dir");
+        // As runit's: named as called (argv[0]), then a blank line.
+        let prog = args
+            .first()
+            .map_or("runsvdir".into(), |a| a.to_string_lossy());
+        say!("usage: {prog} [-P] dir\n");
         return 1;
     };
     let name = dir.to_string_lossy().into_owned();
