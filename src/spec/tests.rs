@@ -337,12 +337,17 @@ fn log_dirs_stay_out_of_tree_dirs() {
     assert_eq!(
         heads(src),
         [
+            // `b`'s `/etc` holds every other log dir here (and two of the tree dirs).
+            "services.yaml:2:30: error: log dir `/etc/sv/web` of service `web` is inside `/etc`, the log dir of `b`",
             "services.yaml:2:30: error: log dir `/etc/sv/web` of service `web` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:3:29: error: log dir `/etc/sv/web/log/main` of service `db` is inside `/etc`, the log dir of `b`",
             "services.yaml:3:29: error: log dir `/etc/sv/web/log/main` of service `db` is inside the system sv_dir `/etc/sv`",
+            "services.yaml:4:28: error: log dir `/etc/service` of service `a` is inside `/etc`, the log dir of `b`",
             "services.yaml:4:28: error: log dir `/etc/service` of service `a` is the system service_dir",
             "services.yaml:5:28: error: log dir `/etc` of service `b` contains the system sv_dir `/etc/sv`",
             "services.yaml:6:28: error: log dir `/home/deploy/sv` of service `c` is the sv_dir of user `deploy`",
             "services.yaml:7:28: error: log dir `/var/log/runsvdir-deploy` of service `d` is the log dir of user `deploy`'s runsvdir",
+            "services.yaml:11:34: error: log dir `/etc/sv/api` of service `api` of user `deploy` is inside `/etc`, the log dir of `b`",
             "services.yaml:11:34: error: log dir `/etc/sv/api` of service `api` of user `deploy` is inside the system sv_dir `/etc/sv`",
         ]
     );
