@@ -4,7 +4,6 @@
 
 use crate::support::apply::{am_root, manifest, Sandbox};
 use std::os::unix::fs::symlink;
-use std::os::unix::process::CommandExt;
 use std::time::Duration;
 
 /// `nobody` stands for deploy: a real non-root account, home in the sandbox.
@@ -180,24 +179,19 @@ fn planted_lock_fifo_is_replaced_without_hanging() {
 /// `apply --no-supervise --timeout 5` run in its own process group and killed if it is still
 /// running after `limit`: its exit code (None when it had to be killed) and its stderr.
 fn apply_bounded(s: &Sandbox, limit: Duration) -> (Option<i32>, String) {
-    use std::io::Read;
     let mut cmd = std::process::Command::new(crate::support::bin());
     cmd.arg("--root")
         .arg(&s.root)
         .args(["apply"])
         .arg(&s.spec)
-        .args(["--no-supervise", "--timeout", "5"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .process_group(0);
-    let mut running = crate::support::proc::spawn(cmd);
-    let code = running.wait_exit(limit);
-    let mut err = String::new();
-    if code.is_some() {
-        let mut pipe = running.child.stderr.take().unwrap();
-        pipe.read_to_string(&mut err).unwrap();
+        .args(["--no-supervise", "--timeout", "5"]);
+    match crate::support::proc::output_bounded(cmd, limit) {
+        Some(o) => (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        ),
+        None => (None, String::new()),
     }
-    (code, err)
 }
 
 /// Finding 3: when `log.user` changes, svlogd's files already in the log dir follow the dir's

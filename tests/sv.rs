@@ -640,31 +640,6 @@ fn restart_reports_the_new_process() {
     assert!(line.contains(&format!("(pid {})", now.pid)), "{line}");
 }
 
-/// Runs `cmd` in its own process group; None (after killing the group) if it does not exit
-/// within five seconds.
-fn run_bounded(mut cmd: std::process::Command) -> Option<std::process::Output> {
-    use std::os::unix::process::CommandExt;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let guard = crate::support::GroupGuard(child.id() as i32);
-    let exited = crate::support::wait_for(std::time::Duration::from_secs(5), || {
-        child.try_wait().ok().flatten()
-    });
-    if exited.is_none() {
-        drop(guard); // kills the group
-        let _ = child.wait();
-        return None;
-    }
-    std::mem::forget(guard); // reaped: its pid, and so the group id, may be reused
-    Some(child.wait_with_output().unwrap())
-}
-
 /// A `supervise/status` that is a FIFO (runit opens it non-blocking): sv must not hang.
 #[test]
 fn a_fifo_status_does_not_hang_sv() {
@@ -696,7 +671,8 @@ fn a_fifo_status_does_not_hang_sv() {
         }
         cmd.args(["status", "./svdir/f"])
             .current_dir(scene.root.path());
-        let out = run_bounded(cmd).unwrap_or_else(|| panic!("{tool:?} sv hung"));
+        let out = crate::support::proc::output_bounded(cmd, std::time::Duration::from_secs(5))
+            .unwrap_or_else(|| panic!("{tool:?} sv hung"));
         outs.push((normalise(&out.stdout), out.status.code()));
     }
     assert_eq!(outs[0], outs[1]);
@@ -726,7 +702,8 @@ fn fatal_errors_have_runits_text() {
             "-c",
         ])
         .arg(format!("cd {} && exec {sv} status /x", nr.display()));
-        let out = run_bounded(cmd).expect("sv exits");
+        let out = crate::support::proc::output_bounded(cmd, std::time::Duration::from_secs(5))
+            .expect("sv exits");
         seen.push((
             String::from_utf8_lossy(&out.stderr).into_owned(),
             out.status.code(),

@@ -90,6 +90,21 @@ pub fn spawn(mut cmd: Command) -> Running {
     }
 }
 
+/// Runs `cmd` in its own process group with stdout and stderr captured, waiting at most
+/// `limit`: its output, or None when it did not exit in time (its group is then killed). For a
+/// command that might hang; its output must fit the pipes (it is read once the command exits).
+pub fn output_bounded(mut cmd: Command, limit: Duration) -> Option<std::process::Output> {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut running = spawn(cmd);
+    running.wait_exit(limit)?;
+    let Running { child, guard } = running;
+    let out = child.wait_with_output().ok();
+    drop(guard);
+    out
+}
+
 /// Starts `runsv DIR` of `imp` and waits until it answers on `supervise/ok`.
 pub fn start_runsv(imp: Imp, dir: &Path) -> Running {
     let mut c = command(imp, "runsv");
