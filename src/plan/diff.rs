@@ -31,7 +31,12 @@ pub fn diff(model: &Model, obs: &Observed) -> Plan {
             None => obs.nodes.get(path).unwrap_or(&Found::Missing),
         };
         let changes = node_changes(path, node, found, obs);
-        if let Some(from) = other_project(node, found, &model.project) {
+        // Only a marker that changed can name another project (a no-op plan parses none).
+        let other = match changes.is_empty() {
+            true => None,
+            false => other_project(node, found, &model.project),
+        };
+        if let Some(from) = other {
             takeovers.push(Takeover {
                 dir: path.parent().unwrap_or(path).to_path_buf(),
                 service: node.service.clone(),
