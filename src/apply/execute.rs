@@ -7,7 +7,7 @@ use super::at::{self, Ids};
 use super::dirs::Dirs;
 use super::keep_logs;
 use super::report::{Kept, Report};
-use crate::model::{FileClass, Node, NodeKind, ServiceId};
+use crate::model::{FileClass, Node, NodeKind, ServiceId, MARKER_FILE};
 use crate::plan::{disk_target, stage_name, trash_name, Change, ChangeKind, Plan};
 use nix::sys::stat::SFlag;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -406,7 +406,7 @@ impl Exec<'_> {
         let r = self.d.dir(parent, false).and_then(|fd| {
             let keep = keep_logs::log_holders(fd, name, &shown)?;
             if !keep.is_empty() {
-                return keep_logs::prune_but(fd, name, &shown, &keep, OsStr::new(".runitctl"));
+                return keep_logs::prune_but(fd, name, &shown, &keep, OsStr::new(MARKER_FILE));
             }
             at::remove(fd, &trash)?;
             at::rename(fd, name, &trash)?;

@@ -4,7 +4,7 @@
 use super::builder::TreeBuilder;
 use super::context::{Ctx, Place};
 use super::error::BuildError;
-use super::marker::{marker_text, service_hash};
+use super::marker::{marker_text, service_hash, MARKER_FILE};
 use super::options::ModelOptions;
 use super::service::add_service;
 use super::types::{FileClass, ManagedTree, Model, Node, Owner, ServiceId, ServiceModel};
@@ -130,7 +130,7 @@ pub fn build(spec: &Spec, opts: &ModelOptions) -> Result<Model, BuildError> {
             .map(|(sv, service)| (sv.as_path(), service.as_path()));
         let text = marker_text(&spec.project, &spec.path, hash, user_tree);
         markers.service(&s.id, owner).file(
-            &s.dir.join(".runitctl"),
+            &s.dir.join(MARKER_FILE),
             text,
             0o644,
             FileClass::Marker,

@@ -4,6 +4,9 @@
 use super::types::{FileClass, Node, NodeKind, ServiceId};
 use std::path::PathBuf;
 
+/// The marker's file name in a service dir.
+pub const MARKER_FILE: &str = ".runitctl";
+
 /// FNV-1a, 64 bit: tiny, stable across platforms and releases.
 #[derive(Clone, Copy, Debug)]
 pub struct Fnv64(u64);

@@ -22,7 +22,7 @@ pub use build::build;
 pub use error::BuildError;
 pub use log_config::log_config;
 pub use manifest::manifest;
-pub use marker::{marker_text, service_hash, Fnv64};
+pub use marker::{marker_text, service_hash, Fnv64, MARKER_FILE};
 pub use options::{account_groups, ModelOptions};
 pub use types::*;
 pub use user_runsvdir::runsvdir_name;

@@ -20,7 +20,7 @@ use super::owners::{resolve_owners, OwnerIds};
 use super::paths::{disk_path, disk_target, is_temp_name, stage_name, temp_name, trash_name};
 use super::statcache::{DirEntry, EntryKind, StatCache};
 use super::KeptLog;
-use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel};
+use crate::model::{FileClass, Model, Node, NodeKind, ServiceId, ServiceModel, MARKER_FILE};
 use crate::svlogd::names::{is_svlogd_file, marks_log_dir, LOGS_DEPTH};
 use crate::timings::phase;
 use crate::users::{SystemUsers, UserDb};
@@ -554,7 +554,7 @@ fn served_tree(
     user: &str,
     users: &dyn UserDb,
 ) -> Option<(PathBuf, PathBuf)> {
-    let marker = disk_path(root, &dir.join(".runitctl"));
+    let marker = disk_path(root, &dir.join(MARKER_FILE));
     let m = fs::symlink_metadata(&marker).ok().filter(|m| m.is_file())?;
     let bytes = read_nofollow(&marker, m.len()).ok()?;
     let key = |k: &str| marker_value(&bytes, k).map(PathBuf::from);
@@ -593,7 +593,7 @@ fn scan_tree(
         if entry.kind != EntryKind::Dir {
             continue;
         }
-        let marker = disk.join(&name).join(".runitctl");
+        let marker = disk.join(&name).join(MARKER_FILE);
         let is_ours = match fs::symlink_metadata(&marker) {
             Ok(m) if m.is_file() => read_nofollow(&marker, m.len())
                 .ok()
